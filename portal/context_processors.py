@@ -1,0 +1,5 @@
+from .areas import AREAS
+
+
+def navigation(request):
+    return {"portal_areas": AREAS}

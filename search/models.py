@@ -1,0 +1,1 @@
+"""Search index tables arrive with the search issue."""

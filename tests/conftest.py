@@ -1,0 +1,84 @@
+"""Shared test fixtures.
+
+Skips for missing parts: a test that needs a browser or PostgreSQL calls `require(...)`; on a
+user's machine it is skipped with the reason, and with PORTAL_STRICT_SKIPS=1 (set by .ci/run)
+the skip becomes a failure, so that in CI every test runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ARTIFACTS_DIR = Path(os.environ.get("PORTAL_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts"))
+CHROMIUM_PATH = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def strict_skips() -> bool:
+    return os.environ.get("PORTAL_STRICT_SKIPS", "") in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, in CI, fail) when a part the test needs is missing on this machine."""
+    if condition:
+        return
+    if strict_skips():
+        pytest.fail(f"required in CI (PORTAL_STRICT_SKIPS=1): {reason}")
+    pytest.skip(reason)
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def postgresql_only():
+    """For behaviour that only PostgreSQL has (triggers, GIN indexes). On SQLite the test is
+    skipped, not failed: CI runs the same suite on PostgreSQL, where it runs."""
+    if not on_postgresql():
+        pytest.skip("PostgreSQL only; runs in the PostgreSQL pass of .ci/run")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never `playwright install`)."""
+    require(Path(CHROMIUM_PATH).exists() or shutil.which("chromium") is not None,
+            f"no chromium at {CHROMIUM_PATH} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extras install it
+        require(False, "playwright is not installed (pip install -e '.[test]')")
+    executable = CHROMIUM_PATH if Path(CHROMIUM_PATH).exists() else shutil.which("chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page with a Chinese locale, pointed at the live test server."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900},
+                                  base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
