@@ -1,0 +1,35 @@
+"""`python manage.py load_demo`: the demo content and accounts. Idempotent: a second run
+changes nothing. Accounts are created only in demo mode (PORTAL_DEMO=1), never in production."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import demo_accounts_ensure, demo_content_ensure
+
+
+class Command(BaseCommand):
+    help = "载入演示内容和演示账号（仅演示模式 PORTAL_DEMO=1）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true",
+                            help="do not print the demo accounts")
+
+    def handle(self, *args, quiet_accounts=False, **options):
+        if not settings.PORTAL_DEMO:
+            raise CommandError(
+                "演示账号只在演示模式下创建：请设置 PORTAL_DEMO=1。"
+                " (Demo accounts exist only in demo mode; PORTAL_DEMO is not set.)"
+            )
+        demo_content_ensure()
+        accounts = demo_accounts_ensure()
+        if quiet_accounts:
+            return
+        self.stdout.write("演示账号 (demo accounts):")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username.ljust(width)}  密码 {account.password}  "
+                f"{account.role.name}（{account.unit_name}）"
+            )
