@@ -5,3 +5,6 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "门户"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
