@@ -47,3 +47,10 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.unit}）"
+
+
+# The access log's tables (lines, lane heads, signed checkpoints) live in access/log/models.py.
+from access.log.models import AccessLogCheckpoint, AccessLogEntry, AccessLogLane  # noqa: E402,F401
+
+# Two-factor login: failed attempts, lockouts and API tokens live in access/two_factor/models.py.
+from access.two_factor.models import AccountLockout, ApiToken, LoginFailure  # noqa: E402,F401

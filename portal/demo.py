@@ -12,6 +12,8 @@ from django.db import transaction
 from access.models import StaffProfile, Unit
 from access.roles import role_groups_ensure
 from policies.roles import Role, role
+from portal.content import publish_demo_content
+from portal.site_setup import home_page_ensure
 from policies.units import UNITS, UNITS_BY_CODE
 
 
@@ -98,12 +100,47 @@ def demo_accounts_ensure() -> tuple[DemoAccount, ...]:
     return DEMO_ACCOUNTS
 
 
+@dataclass(frozen=True)
+class DemoSecondFactor:
+    username: str
+    secret: str
+    uri: str
+
+
+@transaction.atomic
+def demo_second_factors_ensure() -> dict[str, DemoSecondFactor]:
+    """An authenticator (TOTP) device for each demo account whose role must use two factors
+    (第二十九条), so that a new user can log in with any authenticator app. The secret is
+    random, made on the first run and kept: later runs find the same device and change
+    nothing. Demo mode only."""
+    if not settings.PORTAL_DEMO:
+        raise RuntimeError("demo accounts exist only in demo mode (PORTAL_DEMO=1)")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from access.two_factor.devices import totp_config_uri, totp_secret_base32
+
+    User = get_user_model()
+    factors = {}
+    for account in DEMO_ACCOUNTS:
+        if not account.role.needs_second_factor:
+            continue
+        user = User.objects.get(username=account.username)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name=DEMO_TOTP_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        factors[account.username] = DemoSecondFactor(
+            username=account.username, secret=totp_secret_base32(device),
+            uri=totp_config_uri(device),
+        )
+    return factors
+
+
+DEMO_TOTP_DEVICE_NAME = "演示身份验证器"
+
+
 def demo_content_ensure() -> None:
     """The published documents (rules, checklist, wording guide) and, later, demo cases."""
+    home_page_ensure()
     units_ensure()
     role_groups_ensure()
-    try:
-        from portal.content import publish_demo_content
-    except ImportError:  # the rule pages arrive with the rules issue
-        return
     publish_demo_content()

@@ -18,3 +18,11 @@ class HomePage(Page):
     class Meta:
         verbose_name = "首页"
         verbose_name_plural = "首页"
+
+
+# The rules area's page models live in portal/pages/; importing them here registers them
+# with the portal app.
+from portal.pages.checklist import ChecklistEntry, ChecklistPage  # noqa: E402,F401
+from portal.pages.guide import RuleGuidePage  # noqa: E402,F401
+from portal.pages.rules import ArticlePage, ChapterPage, RegulationPage, RulesIndexPage  # noqa: E402,F401
+from portal.pages.wording import WordingGuidePage, WordingPhrase, WordingSituationPage  # noqa: E402,F401

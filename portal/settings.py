@@ -11,11 +11,19 @@ Environment:
     PORTAL_DEMO         "1" allows demo accounts (load_demo); never set in production.
     PORTAL_SECURE       "0" turns off HTTPS-only settings for a production run over plain HTTP
                         behind a proxy that terminates TLS elsewhere (default on when not DEBUG).
+    REDIS_URL           optional shared cache (redis://127.0.0.1:6379/0); CACHE_URL is read when
+                        it is unset. Default: a cache in each process (LocMemCache).
+    PORTAL_PAGE_CACHE_SECONDS  how long anonymous readers' public pages are kept (default 300,
+                        "0" turns the page cache off); see portal/page_cache.py.
+    PORTAL_PAGE_CACHE_STAMP    the file that tells worker processes a page changed (default in
+                        the system's temporary folder).
+    PORTAL_BENCH_VIEWS  "1" adds /bench/minimal/ for bench/bench_pages.py; never in production.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -98,10 +106,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # after LocaleMiddleware (the key holds the language); a hit skips everything below
+    "portal.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "access.two_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -152,11 +163,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     ) else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache -----------------------------------------------------------------------------
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CACHE_URL, "KEY_PREFIX": "portal"}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"REDIS_URL/CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "portal", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Anonymous readers' public pages (portal/page_cache.py); "0" turns it off.
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "300"))
+PORTAL_PAGE_CACHE_STAMP = Path(os.environ.get(
+    "PORTAL_PAGE_CACHE_STAMP", Path(tempfile.gettempdir()) / "portal-page-cache.stamp"
+))
+# /bench/minimal/ for bench/bench_pages.py only.
+PORTAL_BENCH_VIEWS = env_flag("PORTAL_BENCH_VIEWS")
+
 # --- auth ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Object permissions go through the access gate (grants end and are revoked there);
+    # guardian's ObjectPermissionBackend would read its tables without the end. See
+    # access/gate/backend.py, and never rely on has_perm(obj): superusers bypass backends.
+    "access.gate.backend.GateBackend",
 ]
+# guardian warns when its own backend is absent; the gate's backend replaces it on purpose.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -171,6 +205,21 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # guardian: no anonymous user row; object permissions come only from explicit grants.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# Two-factor login (access/two_factor, 第二十九条). django-otp's own back-off is off: the
+# lockout below answers repeated failures, and a back-off would refuse a right code typed
+# quickly after a wrong one.
+OTP_TOTP_ISSUER = "郑州城建执法记录"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Five failed passwords or codes within 15 minutes lock the account for ACCESS_LOCKOUT_MINUTES.
+ACCESS_LOCKOUT_FAILURES = 5
+ACCESS_LOCKOUT_WINDOW_MINUTES = 15
+ACCESS_LOCKOUT_MINUTES = int(os.environ.get("ACCESS_LOCKOUT_MINUTES", "15"))
+# A password-checked login waits this long for its code.
+ACCESS_TWO_FACTOR_PENDING_MINUTES = 10
+# One password reset, the portal's (which never logs in); Wagtail's own is off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -210,14 +259,44 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# The legal office's approval publishes (portal.editorial): reviewers hold no publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.workflow_finish.publish_approved"
 
 # --- search ----------------------------------------------------------------------------
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
+# --- access log (access/log) -------------------------------------------------------------
+# Lanes of the hash chain: writers on different lanes never wait for each other.
+ACCESS_LOG_LANES = int(os.environ.get("ACCESS_LOG_LANES", "16"))
+# Ed25519 key that signs checkpoints: PEM or 32 bytes in base64. Without one, production
+# cannot sign; a development run uses a fixed, publicly known development key.
+ACCESS_LOG_SIGNING_KEY = os.environ.get("ACCESS_LOG_SIGNING_KEY", "") or (
+    "uZ2lOPpW4Q0UJ6V3o2bT6k0pU0o3nq9w7XlY5b3mJYw=" if DEBUG else ""  # development only
+)
+# The append-only triggers let TRUNCATE through only here: test databases are emptied so.
+ACCESS_LOG_ALLOW_TRUNCATE = DEBUG
+# A read's line (written outside a transaction) is committed before the content is sent but
+# does not wait for the WAL flush (≈2 ms a line here); it is durable within PostgreSQL's
+# wal_writer_delay. "0" makes every such line wait for the flush (access/log/append.py).
+ACCESS_LOG_ASYNC_COMMIT = env_flag("ACCESS_LOG_ASYNC_COMMIT", default=True)
+
+# --- case files (records) ----------------------------------------------------------------
+# The published audio/video checklist (第十八条) the completeness checks use; records does
+# not import portal, so it is named here and resolved by import string.
+RECORDS_CHECKLIST_PROVIDER = "portal.checklist.published_checklist"
+
 # --- API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # a person's token with a current code (X-OTP-Code); a device token only uploads.
+        # First, so that a refused token answers 401 with "WWW-Authenticate: Token".
+        "access.two_factor.api_auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "access.two_factor.api_auth.DeviceTokensOnlyUpload",
+    ],
 }
 
 # --- email -----------------------------------------------------------------------------

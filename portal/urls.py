@@ -1,21 +1,29 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from access.two_factor import views as two_factor_views
+from access.two_factor.admin_site import TwoFactorAdminSite
+
+from . import language, views
+
+# The Django admin asks for the second factor (its login leads to the portal's two-step login).
+admin.site.__class__ = TwoFactorAdminSite
 
 portal_patterns = (
     [
-        path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+        path("accounts/login/", two_factor_views.LoginView.as_view(), name="login"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("language/<str:code>/", language.language_switch, name="language"),
         path("cases/", views.area, {"code": "cases"}, name="cases"),
         path("requests/", views.area, {"code": "requests"}, name="requests"),
         path("search/", views.area, {"code": "search"}, name="search"),
         path("supervision/", views.area, {"code": "supervision"}, name="supervision"),
-        path("rules/", views.area, {"code": "rules"}, name="rules"),
     ],
     "portal",
 )
@@ -24,10 +32,22 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
+    # Wagtail's login page leads to the portal's two-step login.
+    path("admin/login/", two_factor_views.admin_login_redirect),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(portal_patterns)),
+    path("", include("access.two_factor.urls")),
+    # the secrecy officer's page: who can see a case or record and why (第二十九条)
+    path("access/", include("access.urls")),
     # Wagtail serves every other path from the page tree; keep it last.
     path("", include(wagtail_urls)),
 ]
+
+if settings.PORTAL_BENCH_VIEWS:
+    # bench/bench_pages.py's yardstick: the smallest view, through the same middleware.
+    def bench_minimal(request):
+        return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+    urlpatterns.insert(0, path("bench/minimal/", bench_minimal, name="bench_minimal"))
 

@@ -83,3 +83,7 @@ class WorkingCalendarYear(models.Model):
 def _valid_year(year) -> bool:
     """The cross-checks need a valid year; the field validators report a bad one."""
     return isinstance(year, int) and 2000 <= year <= 2100
+from .casefile import *  # noqa: F401,F403
+
+# Object permissions with an end (django-guardian direct foreign keys): records/permissions.py.
+from .permissions import *  # noqa: E402,F401,F403

@@ -53,9 +53,14 @@ def artifacts_dir() -> Path:
     return ARTIFACTS_DIR
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's chromium driven by Playwright (never `playwright install`)."""
+    """Debian's chromium driven by Playwright (never `playwright install`).
+
+    One per test, not per session: Playwright's sync API keeps an event loop running in the
+    test thread while it is open, which breaks later `asyncio.run()` calls and gives Django
+    other connection objects. Browser tests are transactional: the data they need comes from
+    load_demo (which re-creates the home page after a flush), not from serialized_rollback."""
     require(Path(CHROMIUM_PATH).exists() or shutil.which("chromium") is not None,
             f"no chromium at {CHROMIUM_PATH} (apt-get install chromium)")
     try:
@@ -82,3 +87,19 @@ def page(browser, live_server):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with an empty process-local cache (never a developer's REDIS_URL),
+    so that no page kept by portal/page_cache.py leaks from one test into another. The page
+    cache is off unless a test turns it on (tests/portal/test_page_cache.py does): tests that
+    count a page's queries or change rows behind Wagtail's back read the database."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "portal-tests"}}
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()

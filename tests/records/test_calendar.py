@@ -5,6 +5,8 @@ deadline in a year the package does not know becomes computable."""
 from datetime import date
 
 import pytest
+
+from tests.access.two_factor_support import force_login_verified
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -95,7 +97,7 @@ def test_a_year_without_any_holiday_is_refused():
 @pytest.fixture
 def admin_client_user(client):
     user = get_user_model().objects.create_superuser("calendar-admin", "a@example.com", "pw")
-    client.force_login(user)
+    force_login_verified(client, user)
     return client, user
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import demo_accounts_ensure, demo_content_ensure
+from portal.demo import demo_accounts_ensure, demo_content_ensure, demo_second_factors_ensure
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             )
         demo_content_ensure()
         accounts = demo_accounts_ensure()
+        second_factors = demo_second_factors_ensure()
         if quiet_accounts:
             return
         self.stdout.write("演示账号 (demo accounts):")
@@ -33,3 +34,8 @@ class Command(BaseCommand):
                 f"  {account.username.ljust(width)}  密码 {account.password}  "
                 f"{account.role.name}（{account.unit_name}）"
             )
+            factor = second_factors.get(account.username)
+            if factor is not None:
+                self.stdout.write(
+                    f"  {''.ljust(width)}  须双因素登录：TOTP 密钥 {factor.secret}  {factor.uri}"
+                )

@@ -1,0 +1,168 @@
+"""Writing the access log (第二十四条, 第二十八条): ``access_log_write``.
+
+The log is split into lanes (settings.ACCESS_LOG_LANES), each its own hash chain, so that
+concurrent writers do not queue behind one head. A writer locks one lane's head row, appends
+the line after it and moves the head, all in the caller's transaction: the line commits with
+the work it records, and a line that rolls back takes its head move with it, so a lane never
+has a gap (access.log.append).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import uuid
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model
+from django.utils import timezone
+
+from .append import access_log_lanes_ensure, append_generic, append_postgresql
+from .canonical import FIELD_COLUMNS, entry_id, truncate_to_millisecond
+from .models import AccessLogEntry
+
+__all__ = ["access_log_write", "access_log_lanes_ensure", "clean_text", "request_id_for"]
+
+# Longest values kept from what a client sends; the rest is cut, never refused.
+PATH_LIMIT = 2000
+USER_AGENT_LIMIT = 400
+_VOCABULARY_WORD = re.compile(r"[a-z][a-z0-9_]*\Z")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}\Z")
+
+
+def access_log_write(
+    *,
+    actor: Any,
+    action: str,
+    outcome: str,
+    obj: Model | tuple | None = None,
+    request: Any = None,
+    detail: dict | None = None,
+    object_repr: str | None = None,
+    using: str | None = None,
+) -> AccessLogEntry:
+    """Append one line to the access log and return it.
+
+    ``actor``: the user who acted (None or an anonymous user for nobody); ``action`` and
+    ``outcome``: words of access.events.Action / Outcome; ``obj``: a model instance, or
+    ``(app_label.model, pk)`` / ``(app_label.model, pk, repr)``; ``request``: the request it
+    came from (method, path, client address, user agent and request id are kept);
+    ``detail``: a JSON-able dict (never a password). Raises if the line cannot be written:
+    a read whose line is not written must not send its content.
+    """
+    values = _line_values(actor=actor, action=action, outcome=outcome, obj=obj,
+                          request=request, detail=detail, object_repr=object_repr)
+    alias = using or router.db_for_write(AccessLogEntry)
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        position = append_postgresql(connection, values)
+    else:
+        position = append_generic(alias, values)
+    lane, lane_seq, prev_hash, line_hash_value = position
+    entry = AccessLogEntry(id=entry_id(lane, lane_seq), lane=lane, lane_seq=lane_seq,
+                           prev_hash=prev_hash, hash=line_hash_value,
+                           **dict(zip(FIELD_COLUMNS, values)))
+    entry._state.adding = False
+    entry._state.db = alias
+    return entry
+
+
+# --- the line's values ---------------------------------------------------------------------
+
+def _line_values(*, actor, action, outcome, obj, request, detail, object_repr) -> tuple:
+    action, outcome = str(action), str(outcome)
+    if not (_VOCABULARY_WORD.match(action) and len(action) <= 32):
+        raise ValueError(f"access-log action must be a vocabulary word: {action!r}")
+    if not (_VOCABULARY_WORD.match(outcome) and len(outcome) <= 16):
+        raise ValueError(f"access-log outcome must be a vocabulary word: {outcome!r}")
+    actor_id, actor_username = _actor(actor)
+    object_type, object_id, described = _object(obj)
+    if object_repr is not None:
+        described = object_repr
+    method = path = ip = user_agent = request_id = ""
+    if request is not None:
+        meta = getattr(request, "META", {})
+        method = clean_text(getattr(request, "method", "") or "", 10)
+        path = clean_text(request.get_full_path(), PATH_LIMIT)
+        ip = _client_address(meta.get("REMOTE_ADDR", ""))
+        user_agent = clean_text(meta.get("HTTP_USER_AGENT", ""), USER_AGENT_LIMIT)
+        request_id = request_id_for(request)
+    values = {
+        "occurred_at": truncate_to_millisecond(timezone.now()),
+        "actor_id": actor_id,
+        "actor_username": clean_text(actor_username, 150),
+        "action": action,
+        "outcome": outcome,
+        "object_type": clean_text(object_type, 100),
+        "object_id": clean_text(object_id, 64),
+        "object_repr": clean_text(described, 200),
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "ip": ip,
+        "user_agent": user_agent,
+        "detail": _detail_json(detail),
+    }
+    return tuple(values[column] for column in FIELD_COLUMNS)
+
+
+def clean_text(value: object, limit: int) -> str:
+    """Text as stored: cut to ``limit`` characters; NUL (which PostgreSQL text cannot hold)
+    and unpaired surrogates replaced. Other control characters are kept as data; they are
+    escaped wherever a line is written out as text (canonical line, CSV, console)."""
+    text = str(value)[:limit]
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _actor(actor) -> tuple[int | None, str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, ""
+    return actor.pk, actor.get_username()
+
+
+def _object(obj) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    if isinstance(obj, tuple):
+        label, pk, *rest = obj
+        return str(label), str(pk), str(rest[0]) if rest else ""
+    meta = obj._meta
+    return meta.label_lower, str(obj.pk), str(obj)
+
+
+def _client_address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
+def _detail_json(detail: dict | None) -> str:
+    if not detail:
+        return ""
+    text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
+    return clean_text(text, 1_000_000)
+
+
+def request_id_for(request) -> str:
+    """The id that ties every line of one request together: the proxy's X-Request-ID when it
+    is a plain token, else one made here; kept on the request."""
+    existing = getattr(request, "_access_log_request_id", None)
+    if existing:
+        return existing
+    offered = getattr(request, "META", {}).get("HTTP_X_REQUEST_ID", "")
+    value = offered if _REQUEST_ID.match(offered or "") else uuid.uuid4().hex
+    try:
+        request._access_log_request_id = value
+    except AttributeError:  # pragma: no cover - a request object that takes no attributes
+        pass
+    return value

@@ -1,0 +1,217 @@
+"""The rules as pages: the rules area (/rules/), the regulation, its chapters and articles.
+
+Tree: 首页 / 规则指引 (rules) / 制度 (regulation) / 第N章 (chapter-N) / 第N条 (article-N).
+Article text is stored verbatim (see portal.regulation_text) and shown character for
+character; paragraphs and numbered items are found when the page is drawn.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db import models
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page, PageViewRestriction
+from wagtail.search import index
+
+from portal.pages.links import article_anchor, article_urls, url_from_path
+from portal.regulation_text import text_blocks
+
+
+class VerbatimTextForm(WagtailAdminPageForm):
+    """The admin form keeps the text as typed: no stripping of edge spaces (the regulation has
+    a trailing space in 第二十条(五)), and a browser's CRLF line breaks become LF again."""
+
+    verbatim_fields = ("text", "notice_text")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.verbatim_fields:
+            if name in self.fields:
+                self.fields[name].strip = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.verbatim_fields:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
+class RulesIndexPage(Page):
+    """规则指引: the contents of the regulation and the guides beside it."""
+
+    intro = models.TextField("导语", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = [
+        "portal.RegulationPage", "portal.RuleGuidePage", "portal.ChecklistPage",
+        "portal.WordingGuidePage",
+    ]
+    max_count = 1
+    template = "portal/pages/rules_index_page.html"
+
+    class Meta:
+        verbose_name = "规则指引"
+        verbose_name_plural = "规则指引"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        regulation = RegulationPage.objects.child_of(self).live().first()
+        context["regulation"] = regulation
+        context["contents"] = regulation.contents(request) if regulation else ()
+        context["article_urls"] = article_urls(request)
+        restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
+        context["guides"] = [
+            {"page": page, "login_required": page.pk in restricted}
+            for page in self.get_children().live().specific()
+            if not isinstance(page, RegulationPage)
+        ]
+        return context
+
+
+class RegulationPage(Page):
+    """The regulation: the notice that issued it is kept as metadata (issuer, number, date)."""
+
+    notice_title = models.CharField("通知标题", max_length=255)
+    document_number = models.CharField("文号", max_length=60)
+    issuer = models.CharField("发文机关", max_length=100)
+    released_at = models.DateTimeField("发布时间", null=True, blank=True)
+    source_line = models.CharField("来源行（原文）", max_length=255, blank=True)
+    notice_text = models.TextField("通知正文", blank=True)
+    signed_on = models.DateField("成文日期", null=True, blank=True)
+    effective_from = models.DateField("施行日期", null=True, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("notice_title"), FieldPanel("document_number"), FieldPanel("issuer"),
+             FieldPanel("released_at"), FieldPanel("signed_on"), FieldPanel("effective_from"),
+             FieldPanel("source_line")],
+            heading="印发通知",
+        ),
+        FieldPanel("notice_text"),
+    ]
+    base_form_class = VerbatimTextForm
+    parent_page_types = ["portal.RulesIndexPage"]
+    subpage_types = ["portal.ChapterPage"]
+    template = "portal/pages/regulation_page.html"
+    search_fields = Page.search_fields + [index.SearchField("notice_title"),
+                                          index.SearchField("document_number")]
+
+    class Meta:
+        verbose_name = "制度"
+        verbose_name_plural = "制度"
+
+    def contents(self, request=None) -> list[dict]:
+        """Chapters with their articles' numbers, titles and addresses (two queries)."""
+        chapters = list(
+            ChapterPage.objects.child_of(self).live().order_by("number")
+            .values("id", "number", "title", "url_path", "path")
+        )
+        articles = list(
+            ArticlePage.objects.descendant_of(self).live().order_by("number")
+            .values("number", "title", "url_path", "path")
+        )
+        for chapter in chapters:
+            chapter["url"] = url_from_path(chapter["url_path"], request)
+            chapter["articles"] = [
+                {**article, "url": url_from_path(article["url_path"], request),
+                 "anchor": article_anchor(article["number"])}
+                for article in articles if article["path"].startswith(chapter["path"])
+            ]
+        return chapters
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        chapters = list(ChapterPage.objects.child_of(self).live().order_by("number"))
+        articles = list(ArticlePage.objects.descendant_of(self).live().order_by("number"))
+        for chapter in chapters:
+            chapter.live_articles = [a for a in articles if a.path.startswith(chapter.path)]
+        context["chapters"] = chapters
+        return context
+
+
+class ChapterPage(Page):
+    """第N章: the title is the heading exactly as the file writes it ("第一章 总 则")."""
+
+    number = models.PositiveSmallIntegerField("章序号")
+
+    content_panels = Page.content_panels + [FieldPanel("number")]
+    parent_page_types = ["portal.RegulationPage"]
+    subpage_types = ["portal.ArticlePage"]
+    template = "portal/pages/chapter_page.html"
+
+    class Meta:
+        verbose_name = "章"
+        verbose_name_plural = "章"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = ArticlePage.objects.child_of(self).live().order_by("number")
+        context["regulation"] = self.get_parent()
+        return context
+
+
+class ArticlePage(Page):
+    """第N条: its own address (…/article-N/) and anchor (#article-N); the text verbatim."""
+
+    number = models.PositiveSmallIntegerField("条序号", db_index=True)
+    text = models.TextField(
+        "条文", help_text="原文逐字保存：段落之间空一行，各项以“(一)”开头，各占一段。"
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("number"), FieldPanel("text")]
+    base_form_class = VerbatimTextForm
+    parent_page_types = ["portal.ChapterPage"]
+    subpage_types: list[str] = []
+    template = "portal/pages/article_page.html"
+    search_fields = Page.search_fields + [index.SearchField("text")]
+
+    class Meta:
+        verbose_name = "条"
+        verbose_name_plural = "条"
+
+    @property
+    def anchor(self) -> str:
+        return article_anchor(self.number)
+
+    @cached_property
+    def blocks(self):
+        return text_blocks(self.text)
+
+    @cached_property
+    def lead(self) -> tuple[str, str]:
+        """("第十九条", " 在行政执法过程中…"): the label and the rest of the first paragraph,
+        so that the label can be set in bold without changing a character."""
+        first = self.blocks[0].texts[0] if self.blocks else ""
+        label = self.title if first.startswith(self.title) else ""
+        return label, first[len(label):]
+
+    def neighbours(self, request=None) -> dict[str, dict | None]:
+        """The previous and next article of the same regulation, in one query."""
+        steplen = self.steplen
+        regulation_path = self.path[: len(self.path) - 2 * steplen]
+        rows = (
+            ArticlePage.objects.live()
+            .filter(path__startswith=regulation_path, depth=self.depth,
+                    number__in=[self.number - 1, self.number + 1])
+            .values("number", "title", "url_path")
+        )
+        found: dict[str, dict | None] = {"previous": None, "next": None}
+        for row in rows:
+            row["url"] = url_from_path(row["url_path"], request)
+            found["previous" if row["number"] < self.number else "next"] = row
+        return found
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        ancestors = list(
+            self.get_ancestors().filter(depth__gt=2).values("title", "url_path", "depth")
+        )
+        for ancestor in ancestors:
+            ancestor["url"] = url_from_path(ancestor["url_path"], request)
+        context["breadcrumbs"] = ancestors
+        context.update(self.neighbours(request))
+        return context

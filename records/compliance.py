@@ -1,0 +1,311 @@
+"""Completeness of a case file: every finding at once, each citing its article.
+
+- 第十条   a stage that is due has no text record;
+- 第十三条 a document lacks a signature and no refusal is recorded;
+- 第十四条 a major decision (or a penalty under the general procedure) lacks legal review;
+- 第十九条 a stage lacks the audio/video the published checklist (第十八条) requires;
+- 第二十三条 an interruption without its explanation, or a gap in a recording that must be
+  uninterrupted with no interruption recorded for it;
+- 第二十六条 a recording stored after 24 hours (or 24 hours from the officer's return);
+- 第二十五条 a file not archived within 20 working days of the act's end;
+- 第二十九条 a record marked looser than its case.
+
+`facts_findings` is a plain function over plain data (CaseFacts); `case_facts` loads a case's
+rows into it in seven queries whatever the case's size; `case_findings` does both. The
+published checklist comes in as an argument: records never imports portal, and
+`published_checklist()` resolves settings.RECORDS_CHECKLIST_PROVIDER by its import string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from policies import checks
+from policies.audiovisual import AVLevel, ChecklistRow, default_av_checklist
+from policies.calendar import UnknownYearError, WorkingDayCalendar
+from policies.catalogue import Catalogue, catalogue_for
+from policies.findings import Finding
+from policies.kinds import ActKind, Stage
+from policies.marks import record_mark_findings
+
+from .case_lifecycle import CaseState
+
+#: a pause between two segments of an uninterrupted recording shorter than this is the
+#: device starting a new file, not an interruption (第二十三条)
+GAP_TOLERANCE = timedelta(seconds=60)
+SIGNED = frozenset({"signed", "sealed"})
+CONTINUOUS_MEDIA = frozenset({"video", "audio"})
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    label: str
+    required_signers: frozenset[str]
+    signed: frozenset[str] = frozenset()   # signer roles with a signature or seal
+    refused: frozenset[str] = frozenset()  # signer roles with a recorded refusal
+
+
+@dataclass(frozen=True)
+class InterruptionFacts:
+    cause: str
+    interrupted_at: datetime
+    resumed: bool
+    spoken_explanation: bool
+    written_explanation: bool
+
+
+@dataclass(frozen=True)
+class RecordingFacts:
+    label: str
+    stage: str
+    media_kind: str
+    started_at: datetime
+    ended_at: datetime
+    stored_at: datetime | None
+    returned_to_unit_at: datetime | None = None
+    interruptions: tuple[InterruptionFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    number: str
+    kind: str
+    opened_on: date
+    state: str = CaseState.OPEN
+    mark: str = "internal"
+    major_decision: bool = False
+    general_procedure: bool = False
+    triggers: frozenset[str] = frozenset()
+    stages_occurred: frozenset[str] = frozenset()
+    stages_recorded: frozenset[str] = frozenset()
+    act_ended_on: date | None = None
+    archived_on: date | None = None
+    legal_review_recorded: bool = False
+    documents: tuple[DocumentFacts, ...] = ()
+    recordings: tuple[RecordingFacts, ...] = ()
+    record_marks: tuple[tuple[str, str], ...] = ()  # (what, mark)
+
+
+# --- the plain checks -------------------------------------------------------------------------
+
+def published_checklist() -> tuple[ChecklistRow, ...]:
+    """The published audio/video checklist (第十八条) from settings.RECORDS_CHECKLIST_PROVIDER,
+    or the shipped first version when no provider is configured."""
+    path = getattr(settings, "RECORDS_CHECKLIST_PROVIDER", "")
+    if not path:
+        return default_av_checklist()
+    return tuple(import_string(path)())
+
+
+def due_stages(kind: ActKind, facts: CaseFacts) -> tuple[Stage, ...]:
+    """The stages whose record is due now. An archived file: all. A closed case or an act
+    that ended: all but archiving. Otherwise every stage up to the furthest one recorded
+    (at least the first)."""
+    if facts.state == CaseState.ARCHIVED:
+        return kind.stages
+    if facts.state == CaseState.CLOSED or facts.act_ended_on is not None:
+        return tuple(stage for stage in kind.stages if stage.code != "archiving")
+    reached = max((kind.stage_codes.index(code) for code in facts.stages_recorded
+                   if kind.has_stage(code)), default=0)
+    return kind.stages[: reached + 1]
+
+
+def _happened(stage: Stage, facts: CaseFacts) -> bool:
+    return not stage.conditional or stage.code in facts.stages_occurred \
+        or stage.code in facts.stages_recorded
+
+
+def facts_findings(facts: CaseFacts, *, checklist: Iterable[ChecklistRow],
+                   calendar: WorkingDayCalendar, now: datetime, today: date | None = None,
+                   catalogue: Catalogue | None = None) -> list[Finding]:
+    """Every finding about one case file, each citing its article."""
+    catalogue = dataclasses.replace(catalogue or catalogue_for(facts.opened_on),
+                                    av_checklist=tuple(checklist))
+    kind = catalogue.kind(facts.kind)
+    today = today or now.date()
+    due = due_stages(kind, facts)
+    reached = due[-1].code if len(due) < len(kind.stages) else None
+    findings = checks.stage_findings(kind, facts.stages_recorded & set(kind.stage_codes),
+                                     occurred=facts.stages_occurred, reached=reached)
+    for document in facts.documents:
+        findings += document_findings(document)
+    if _legal_review_due(kind, facts, due):
+        findings += checks.legal_review_findings(
+            facts.kind, major=facts.major_decision, general_procedure=facts.general_procedure,
+            has_legal_review=facts.legal_review_recorded)
+    for stage in due:
+        if _happened(stage, facts):
+            findings += stage_av_findings(catalogue, kind, stage, facts)
+    for recording in facts.recordings:
+        findings += recording_findings(recording, now=now)
+    findings += archive_findings(facts, calendar=calendar, today=today)
+    for what, mark in facts.record_marks:
+        findings += [dataclasses.replace(f, subject=what) for f in record_mark_findings(mark, facts.mark)]
+    return findings
+
+
+def document_findings(document: DocumentFacts) -> list[Finding]:
+    """第十三条: each required signer signed or sealed, or the refusal is recorded."""
+    required = document.required_signers
+    others = required & {"witness", "other"}
+    return checks.signature_findings(
+        document=document.label,
+        officers_signed="officer" not in required or "officer" in document.signed,
+        party_signed="party" not in required or "party" in document.signed,
+        party_refusal_recorded="party" in document.refused,
+        others_signed=others <= document.signed,
+        others_refusal_recorded=bool(others) and others <= (document.signed | document.refused),
+    )
+
+
+def _legal_review_due(kind: ActKind, facts: CaseFacts, due: tuple[Stage, ...]) -> bool:
+    if kind.has_stage("review_decision"):
+        return any(stage.code == "review_decision" for stage in due)
+    return facts.state != CaseState.OPEN or facts.act_ended_on is not None
+
+
+def stage_av_findings(catalogue: Catalogue, kind: ActKind, stage: Stage,
+                      facts: CaseFacts) -> list[Finding]:
+    """第十九条 via the checklist: a required recording is missing; 第二十三条: a recording
+    that must be uninterrupted has a gap with no interruption recorded for it."""
+    rule = catalogue.av_rule_for_case(kind.code, stage.code, sorted(facts.triggers))
+    recordings = [r for r in facts.recordings if r.stage == stage.code]
+    if rule.level is AVLevel.UNINTERRUPTED:
+        recordings = [r for r in recordings if r.media_kind in CONTINUOUS_MEDIA]
+    subject = f"{kind.code}/{stage.code}"
+    findings = [dataclasses.replace(f, message=f"“{stage.name}”环节：{f.message}")
+                for f in checks.av_findings(rule, recordings=len(recordings), subject=subject)]
+    if rule.level is AVLevel.UNINTERRUPTED:
+        findings += gap_findings(recordings, stage_name=stage.name, subject=subject)
+    return findings
+
+
+def gap_findings(recordings: Iterable[RecordingFacts], *, stage_name: str,
+                 subject: str = "") -> list[Finding]:
+    """Gaps between the segments of a recording that must be uninterrupted, each explained
+    only by an interruption recorded at its start (第二十三条)."""
+    ordered = sorted(recordings, key=lambda r: r.started_at)
+    interruptions = [i for r in ordered for i in r.interruptions]
+    findings = []
+    for before, after in zip(ordered, ordered[1:]):
+        if after.started_at - before.ended_at <= GAP_TOLERANCE:
+            continue
+        explained = any(before.ended_at - GAP_TOLERANCE <= i.interrupted_at <= after.started_at
+                        for i in interruptions)
+        if not explained:
+            findings.append(Finding(
+                "av_gap_unexplained",
+                f"“{stage_name}”环节应全过程不间断记录，但{before.ended_at:%m-%d %H:%M}至"
+                f"{after.started_at:%m-%d %H:%M}之间中断，没有记录中止原因和说明",
+                "第二十三条", subject))
+    return findings
+
+
+def recording_findings(recording: RecordingFacts, *, now: datetime) -> list[Finding]:
+    """第二十三条 for each interruption, 第二十六条 for the storage."""
+    findings = []
+    for interruption in recording.interruptions:
+        findings += checks.interruption_findings(
+            cause=interruption.cause, resumed=interruption.resumed,
+            spoken_explanation=interruption.spoken_explanation,
+            written_explanation=interruption.written_explanation, subject=recording.label)
+    findings += checks.storage_findings(
+        recorded_end=recording.ended_at, stored_at=recording.stored_at, now=now,
+        returned_to_unit_at=recording.returned_to_unit_at, subject=recording.label)
+    return findings
+
+
+def archive_findings(facts: CaseFacts, *, calendar: WorkingDayCalendar, today: date) -> list[Finding]:
+    """第二十五条: archived within 20 working days of the act's end."""
+    if facts.act_ended_on is None:
+        return []
+    try:
+        return checks.archive_findings(act_ended=facts.act_ended_on, archived_on=facts.archived_on,
+                                       today=today, calendar=calendar, subject=facts.number)
+    except UnknownYearError as error:
+        return [Finding("calendar_unknown",
+                        f"{error.year}年的工作日历尚未录入，无法计算归档期限，请管理员录入",
+                        "第二十五条", facts.number)]
+
+
+# --- the adapter: a case's rows as CaseFacts ---------------------------------------------------
+
+def case_facts(case) -> CaseFacts:
+    """Load what the checks need about a case in seven queries."""
+    from .casefile import AVInterruption, AVRecord, Document, ReviewEntry, Signature, StageRecord
+    from .casefile_entries import LEGAL_REVIEW
+
+    stage_rows = list(StageRecord.objects.filter(case=case).values_list("id", "stage", "mark"))
+    documents = list(
+        Document.objects.filter(stage_record__case=case, superseded_by__isnull=True)
+        .values("id", "doc_kind", "doc_number", "required_signers", "mark"))
+    signed: dict[int, set[str]] = {}
+    refused: dict[int, set[str]] = {}
+    for document_id, role, outcome in Signature.objects.filter(
+            document__stage_record__case=case).values_list("document_id", "signer_role", "outcome"):
+        (signed if outcome in SIGNED else refused).setdefault(document_id, set()).add(role)
+    legal_review = ReviewEntry.objects.filter(stage_record__case=case, item=LEGAL_REVIEW).exists()
+    av_rows = list(AVRecord.objects.filter(case=case, superseded_by__isnull=True).values(
+        "id", "stage", "media_kind", "original_name", "started_at", "ended_at", "stored_at",
+        "returned_to_unit_at", "mark"))
+    interruptions: dict[int, list[InterruptionFacts]] = {}
+    for row in AVInterruption.objects.filter(av_record__case=case).values(
+            "av_record_id", "cause", "interrupted_at", "resumed_at", "spoken_explanation",
+            "written_explanation"):
+        interruptions.setdefault(row["av_record_id"], []).append(InterruptionFacts(
+            row["cause"], _local(row["interrupted_at"]), row["resumed_at"] is not None,
+            row["spoken_explanation"], bool(row["written_explanation"].strip())))
+    party_marks = list(case.parties.values_list("id", "mark"))  # never the name: personal data
+
+    def document_label(row) -> str:
+        return f"{row['doc_kind']}{row['doc_number'] and '（' + row['doc_number'] + '）'}"
+
+    def recording_label(row) -> str:
+        return row["original_name"] or f"音像记录#{row['id']}"
+
+    return CaseFacts(
+        number=case.number, kind=case.kind, opened_on=case.opened_on, state=case.state,
+        mark=case.mark, major_decision=case.major_decision,
+        general_procedure=case.general_procedure,
+        triggers=frozenset(case.uninterrupted_triggers or ()),
+        stages_occurred=frozenset(case.stages_occurred or ()),
+        stages_recorded=frozenset(stage for _, stage, _ in stage_rows),
+        act_ended_on=case.act_ended_on,
+        archived_on=timezone.localdate(case.archived_at) if case.archived_at else None,
+        legal_review_recorded=legal_review,
+        documents=tuple(
+            DocumentFacts(document_label(row), frozenset(row["required_signers"] or ()),
+                          frozenset(signed.get(row["id"], ())), frozenset(refused.get(row["id"], ())))
+            for row in documents),
+        recordings=tuple(
+            RecordingFacts(recording_label(row), row["stage"], row["media_kind"],
+                           _local(row["started_at"]), _local(row["ended_at"]),
+                           _local(row["stored_at"]), _local(row["returned_to_unit_at"]),
+                           tuple(interruptions.get(row["id"], ())))
+            for row in av_rows),
+        record_marks=(
+            *((f"当事人#{pk}", mark) for pk, mark in party_marks),
+            *((f"环节记录#{pk}", mark) for pk, _, mark in stage_rows),
+            *((document_label(row), row["mark"]) for row in documents),
+            *((recording_label(row), row["mark"]) for row in av_rows),
+        ),
+    )
+
+
+def _local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def case_findings(case, *, checklist: Iterable[ChecklistRow], calendar: WorkingDayCalendar,
+                  now: datetime | None = None) -> list[Finding]:
+    """Every finding about a case file (the management command and the case page use it)."""
+    now = now or timezone.now()
+    return facts_findings(case_facts(case), checklist=checklist, calendar=calendar,
+                          now=now, today=timezone.localdate(now))

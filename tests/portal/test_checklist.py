@@ -1,0 +1,129 @@
+"""The audio/video checklist (第十八条): a page of rows the legal office edits; the record checks
+and the rule guide use its latest *published* revision, never a draft."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from access.models import StaffProfile, Unit
+from policies.audiovisual import AVLevel, default_av_checklist
+from portal.checklist import published_av_rows, published_checklist
+from portal.content import publish_demo_content
+from portal.pages.checklist import ChecklistEntry, ChecklistPage
+from portal.pages.rules import RulesIndexPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    publish_demo_content()
+    return ChecklistPage.objects.get()
+
+
+@pytest.fixture
+def officer(django_user_model):
+    user = django_user_model.objects.create_user("officer", password="officer-pass-2026")
+    unit = Unit.objects.create(code="xiaofang", name="消防验收处")
+    StaffProfile.objects.create(user=user, full_name="张伟", unit=unit,
+                                certificate_number="豫建执41010001")
+    return user
+
+
+def draft_with_penalty_investigation_at(page: ChecklistPage, level: AVLevel, show: str):
+    """Edit one row in a draft revision, as the admin's edit form does (rows stay in the
+    revision until it is published)."""
+    draft = page.get_latest_revision_as_object()
+    rows = list(draft.rows.all())
+    for row in rows:
+        if (row.kind, row.stage) == ("penalty", "investigation"):
+            row.level = level.value
+            row.show = show
+    draft.rows = rows
+    return draft.save_revision()
+
+
+def test_without_any_published_checklist_the_shipped_first_version_is_used():
+    assert published_checklist() == default_av_checklist()
+
+
+def test_the_shipped_checklist_page_holds_the_first_version_row_for_row(demo):
+    assert demo.live
+    assert demo.rows.count() == len(default_av_checklist())
+    assert published_checklist() == default_av_checklist()
+
+
+def test_a_checklist_edit_is_not_used_by_the_record_checks_until_it_is_published(demo):
+    before = published_av_rows("penalty", "investigation")
+    assert before[0].level is AVLevel.REQUIRED
+
+    revision = draft_with_penalty_investigation_at(demo, AVLevel.UNINTERRUPTED, "执法环境\n全过程画面")
+
+    assert published_checklist() == default_av_checklist()  # the draft is not used
+    assert published_av_rows("penalty", "investigation") == before
+
+    revision.publish()
+
+    after = published_av_rows("penalty", "investigation")
+    assert after[0].level is AVLevel.UNINTERRUPTED
+    assert after[0].show == ("执法环境", "全过程画面")
+    assert published_checklist() != default_av_checklist()
+
+
+def test_a_checklist_page_that_was_never_published_is_not_used():
+    index = RulesIndexPage(title="规则指引", slug="rules")
+    from wagtail.models import Site
+
+    Site.objects.get(is_default_site=True).root_page.add_child(instance=index)
+    page = ChecklistPage(title="音像记录事项清单（草稿）", slug="av-checklist", live=False)
+    page.rows = [ChecklistEntry(kind="penalty", stage="investigation", level="none", show="",
+                                article="第十九条")]
+    index.add_child(instance=page)
+    page.save_revision()
+    assert published_checklist() == default_av_checklist()
+
+
+def test_an_unpublished_checklist_keeps_its_last_published_rows(demo):
+    draft_with_penalty_investigation_at(demo, AVLevel.UNINTERRUPTED, "执法环境").publish()
+    demo.refresh_from_db()
+    demo.unpublish()
+    rows = published_av_rows("penalty", "investigation")
+    assert rows[0].level is AVLevel.UNINTERRUPTED
+
+
+def test_the_rule_guide_shows_the_published_checklist_not_the_draft(demo, client, officer):
+    client.force_login(officer)
+    url = "/rules/guide/?kind=penalty&stage=investigation"
+    assert "av-level--required" in client.get(url).content.decode()
+
+    revision = draft_with_penalty_investigation_at(demo, AVLevel.UNINTERRUPTED, "执法环境")
+    html = client.get(url).content.decode()
+    assert "av-level--required" in html and "av-level--uninterrupted" not in html
+
+    revision.publish()
+    assert "av-level--uninterrupted" in client.get(url).content.decode()
+
+
+def test_a_row_for_a_stage_the_kind_of_act_lacks_is_refused_citing_article_ten():
+    row = ChecklistEntry(kind="inspection", stage="hearing", level="required", show="执法环境",
+                         article="第十九条")
+    with pytest.raises(ValidationError, match="第十条"):
+        row.clean()
+
+
+def test_a_required_row_must_say_what_the_recording_shows():
+    row = ChecklistEntry(kind="penalty", stage="service", level="required", show="",
+                         article="第十九条")
+    with pytest.raises(ValidationError, match="第二十条"):
+        row.clean()
+
+
+def test_the_checklist_page_needs_a_login_and_then_shows_the_rows(demo, client, officer):
+    response = client.get(demo.url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(officer)
+    html = client.get(demo.url).content.decode()
+    assert "行政处罚" in html and "调查取证" in html and "全过程不间断" in html
+    assert html.count('class="checklist-row') == len(default_av_checklist())
+    assert 'href="/rules/regulation/chapter-3/article-19/#article-19">第十九条</a>' in html
