@@ -140,7 +140,11 @@ def personal_values_many(user, objects: Iterable[Model], *, request=None) -> dic
     return result
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})(?![0-9A-Za-z])")
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])"
+    r"(\d{17}[\dXx]"                                    # 居民身份证号码
+    r"|[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10})"  # 统一社会信用代码
+    r"(?![0-9A-Za-z])")
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 
 
