@@ -31,18 +31,25 @@ GATE_ACTIONS = {CREATE: "change", CHANGE: "change", UPLOAD: "change", VIEW: "vie
 
 
 def gate_check(*, actor: Any, action: str, obj: Any) -> None:
-    """The access gate's place in every records service.
+    """The access gate (access.gate) in every records service: refuse with
+    RecordsPermissionDenied and a `denied` access-log line unless the gate allows.
 
-    For now it fails closed on what is certain: no actor, an anonymous or inactive user.
-    access.gate.decide() exists and is tested on its own; routing every records service
-    through it (GATE_ACTIONS above) is the next step of the access issue, together with test
-    actors that hold the roles the gate asks for.
-    """
-    if actor is None or not getattr(actor, "is_authenticated", False) \
-            or not getattr(actor, "is_active", False):
+    Opening a case is judged by its unit: `obj` is then the unit, or the tuple
+    ("records.case", "", <unit name>) that case_open passes."""
+    from access import gate
+    from access.models import Unit
+
+    target, gate_action = obj, GATE_ACTIONS.get(action, action)
+    if isinstance(obj, tuple):
+        target = Unit.objects.filter(name=obj[2]).first() if len(obj) > 2 else None
+        gate_action = gate.CREATE
+    elif isinstance(obj, Unit):
+        gate_action = gate.CREATE
+    decision = gate.decide(actor, gate_action, target)
+    if not decision.allowed:
         record_event(actor=actor, action=action, obj=obj, outcome=DENIED,
-                     detail={"reason": "no active user"})
-        raise RecordsPermissionDenied("需要已登录的有效用户（第二十八条）")
+                     detail={"reason": decision.reason, "rule": decision.rule})
+        raise RecordsPermissionDenied(decision.reason)
 
 
 def record_event(*, actor: Any, action: str, obj: Any = None, outcome: str = OK,

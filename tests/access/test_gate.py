@@ -232,14 +232,9 @@ def test_require_refuses_with_a_named_error_and_a_denied_log_line():
     assert line.object_id == str(world["personal"].pk) and line.action == "view"
 
 
-# records/events.py routes gate_check to access.gate once the records tests' actors hold the
-# roles it asks for (the lead's step; /tmp/gate_wiring.patch does both and keeps tests/records
-# green). Strict: when it is wired these pass, and the marks must go.
-NOT_WIRED = pytest.mark.xfail(strict=True, raises=AssertionError,
-                              reason="records.events.gate_check not yet routed to access.gate")
+# Every records service asks the gate (records/events.py routes gate_check to access.gate).
 
 
-@NOT_WIRED
 def test_records_services_ask_the_gate():
     world = g.bureau()
     case = world["internal"]
@@ -257,7 +252,6 @@ def test_records_services_ask_the_gate():
     assert denied.count() == 4
 
 
-@NOT_WIRED
 def test_opening_a_case_needs_a_role_in_that_unit():
     world = g.bureau()
     values = dict(kind="penalty", title="某公司未经验收擅自投入使用案", start_mode="initiative",

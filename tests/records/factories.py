@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 from access.roles import role_groups_ensure
+from policies.marks import Mark
 from access.models import StaffProfile, Unit
 from policies.units import UNITS_BY_CODE
 from records import services
@@ -43,11 +44,25 @@ def officer(*, unit_code: str = "xiaofang", name: str | None = None, certificate
         certificate_number=f"豫建执{n:06d}" if certificate is None else certificate)
 
 
-def officer_user(*, unit_code: str = "xiaofang"):
-    """A logged-in officer (role group) of the unit: who may open its cases (第七条)."""
+def officer_user(*, unit_code: str = "xiaofang", roles: tuple[str, ...] = ("officer", "unit_head")):
+    """A logged-in member of the unit holding roles (by default officer and unit head): who
+    may open its cases and record in them (第五条) and record their approvals (第二十八条)."""
     profile = officer(unit_code=unit_code)
-    profile.user.groups.add(role_groups_ensure()["officer"])
+    groups = role_groups_ensure()
+    profile.user.groups.add(*(groups[role] for role in roles))
     return profile.user
+
+
+def sealed_access(case, actor) -> None:
+    """What the secrecy officer gives the clerk of a sealed case (第二十九条): view and change,
+    used from a session that passed the second factor."""
+    from access.grants import grant_give
+
+    secrecy = officer_user(unit_code="fagui", roles=("secrecy",))
+    secrecy.is_verified = actor.is_verified = lambda: True
+    for action in ("view", "change"):
+        grant_give(actor=secrecy, obj=case, action=action, user=actor, reason="测试：承办本案",
+                   valid_until=datetime.now(SHANGHAI) + timedelta(days=3650))
 
 
 def resident_id(body: str = "41010519800101123") -> str:
@@ -70,6 +85,8 @@ def penalty_case(*, actor=None, opened_on: date = date(2026, 3, 2), **options):
                   start_mode="initiative", source="inspection", opened_on=opened_on)
     values.update(options)
     case = services.case_open(actor=actor, **values)
+    if Mark(case.mark).sealed:
+        sealed_access(case, actor)
     lead = officer(unit_code=case.handling_unit.code)
     services.case_officer_add(case=case, actor=actor, officer=lead)
     party = services.case_party_add(case=case, actor=actor, party_type="organisation",

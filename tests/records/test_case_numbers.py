@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(unit_code="xiaofang", kind="penalty", opened_on=date(2026, 3, 2), actor=None):
-    return services.case_open(actor=actor or f.user(), unit=f.unit(unit_code), kind=kind,
+    return services.case_open(actor=actor or f.officer_user(unit_code=unit_code), unit=f.unit(unit_code), kind=kind,
                               title="案由", start_mode="initiative", source="complaint",
                               opened_on=opened_on)
 
@@ -53,7 +53,7 @@ def test_a_units_configured_pattern_numbers_its_cases():
 
 
 def test_a_number_given_back_by_a_rolled_back_case_is_reused_so_there_is_no_gap():
-    actor = f.user()
+    actor = f.officer_user()
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             _open(actor=actor)
@@ -96,7 +96,7 @@ def test_a_good_pattern_has_no_problems():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_allocations_never_give_the_same_number(postgresql_only):
     unit = f.unit()
-    actors = [f.user() for _ in range(6)]
+    actors = [f.officer_user(unit_code=unit.code) for _ in range(6)]
     numbers, errors = [], []
     barrier = threading.Barrier(len(actors))
 

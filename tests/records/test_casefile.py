@@ -32,19 +32,19 @@ def test_a_case_opened_on_the_bureaus_initiative_records_its_source():
 
 def test_a_unit_cannot_open_a_kind_of_case_it_does_not_record():
     with pytest.raises(InvalidCaseData, match="第七条"):
-        services.case_open(actor=f.user(), unit=f.unit("shenpi"), kind="penalty", title="案由",
+        services.case_open(actor=f.officer_user(unit_code="shenpi"), unit=f.unit("shenpi"), kind="penalty", title="案由",
                            start_mode="initiative", source="inspection", opened_on=DAY)
 
 
 def test_a_penalty_cannot_start_on_application():
     with pytest.raises(InvalidCaseData, match="第十一条"):
-        services.case_open(actor=f.user(), unit=f.unit(), kind="penalty", title="案由",
+        services.case_open(actor=f.officer_user(), unit=f.unit(), kind="penalty", title="案由",
                            start_mode="application", opened_on=DAY)
 
 
 def test_a_case_on_initiative_without_its_source_is_refused():
     with pytest.raises(InvalidCaseData, match="案件来源"):
-        services.case_open(actor=f.user(), unit=f.unit(), kind="penalty", title="案由",
+        services.case_open(actor=f.officer_user(), unit=f.unit(), kind="penalty", title="案由",
                            start_mode="initiative", opened_on=DAY)
 
 
@@ -54,7 +54,7 @@ def test_an_unknown_uninterrupted_trigger_is_refused():
 
 
 def test_a_licence_starts_on_application_without_a_source():
-    case = services.case_open(actor=f.user(), unit=f.unit("shenpi"), kind="licensing",
+    case = services.case_open(actor=f.officer_user(unit_code="shenpi"), unit=f.unit("shenpi"), kind="licensing",
                               title="施工许可申请", start_mode="application", opened_on=DAY)
     assert case.number == "郑建许〔2026〕1号" and case.general_procedure is False
 

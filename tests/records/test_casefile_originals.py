@@ -66,7 +66,7 @@ def test_a_queryset_update_of_content_is_refused(recording):
 
 
 def test_the_mark_of_an_original_may_be_raised(recording):
-    services.record_mark_set(record=recording, actor=f.user(), mark="state_secret")
+    services.record_mark_set(record=recording, actor=f.officer_user(), mark="state_secret")
     assert AVRecord.objects.get(pk=recording.pk).mark == "state_secret"
 
 

@@ -82,7 +82,7 @@ def test_an_archived_case_refuses_a_new_stage_record():
     case, _ = _archived_case()
     case = Case.objects.get(pk=case.pk)
     with pytest.raises(CaseLocked, match="已归档"):
-        services.stage_record_add(case=case, actor=f.user(), stage="archiving",
+        services.stage_record_add(case=case, actor=f.officer_user(), stage="archiving",
                                   occurred_on=date(2026, 3, 26))
     assert not case.stage_records.exists()
 
@@ -102,7 +102,7 @@ def test_an_archived_case_refuses_new_recordings_parties_and_marks():
 
 def test_an_archived_case_still_takes_annotations():
     case, _ = _archived_case()
-    archivist = f.user("archivist")
+    archivist = f.officer_user()
     note = services.case_annotate(case=Case.objects.get(pk=case.pk), actor=archivist,
                                   text="2026年4月复核：卷内文书齐全")
     assert note.author == archivist and list(case.annotations.all()) == [note]
