@@ -54,3 +54,8 @@ from access.log.models import AccessLogCheckpoint, AccessLogEntry, AccessLogLane
 
 # Two-factor login: failed attempts, lockouts and API tokens live in access/two_factor/models.py.
 from access.two_factor.models import AccountLockout, ApiToken, LoginFailure  # noqa: E402,F401
+
+# View and copy requests, their approval steps and notifications live in access/requests/models.py.
+from access.requests.models import (  # noqa: E402,F401
+    AccessRequest, AccessRequestItem, ApprovalStep, Notification, RouteTable,
+)

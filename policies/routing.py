@@ -71,20 +71,23 @@ APPROVAL_ROUTES: tuple[RouteRule, ...] = (
 
 
 def approval_chain(marks: Iterable["Mark | str"], requester_in_handling_unit: bool,
-                   outside_bureau: bool, catalogue=None) -> tuple[ApprovalStep, ...]:
+                   outside_bureau: bool, catalogue=None,
+                   routes: "Iterable[RouteRule] | None" = None) -> tuple[ApprovalStep, ...]:
     """The approvers of a request to view or copy records carrying `marks`, in order, each
     with why and the article. A request for records without marks is refused as an error:
-    every record carries a mark (fail closed)."""
+    every record carries a mark (fail closed). `routes` (a version of the table written by
+    the legal office) replaces the catalogue's table when given. The handling unit's own
+    staff may ask to provide records outside the bureau (对外提供): both rules then apply."""
     mark_set = frozenset(as_mark(mark) for mark in marks)
     if not mark_set:
         raise ValueError("调阅、复制申请须说明所涉记录的密级标记（第二十九条）")
-    if outside_bureau and requester_in_handling_unit:
-        raise ValueError("对外提供的申请人不属于承办机构（第二十八条）")
-    if catalogue is None:
-        from policies.catalogue import current_catalogue
-        catalogue = current_catalogue()
+    if routes is None:
+        if catalogue is None:
+            from policies.catalogue import current_catalogue
+            catalogue = current_catalogue()
+        routes = catalogue.approval_routes
     reasons: dict[str, list[RouteRule]] = {}
-    for rule in catalogue.approval_routes:
+    for rule in routes:
         if rule.applies(mark_set, requester_in_handling_unit, outside_bureau):
             for role in rule.approvers:
                 reasons.setdefault(role, []).append(rule)
@@ -97,3 +100,88 @@ def approval_chain(marks: Iterable["Mark | str"], requester_in_handling_unit: bo
                      reasons[role][0].article)
         for role in roles
     )
+
+
+# --- the table as data the legal office edits (JSON rows) ----------------------------------
+
+def rules_to_data(rules: Iterable[RouteRule]) -> list[dict]:
+    """The table as plain rows (for a JSON column or a form)."""
+    return [{
+        "code": rule.code, "approvers": list(rule.approvers), "reason": rule.reason,
+        "article": rule.article, "requester_in_handling_unit": rule.requester_in_handling_unit,
+        "outside_bureau": rule.outside_bureau,
+        "marks_any": [mark.value for mark in sorted(rule.marks_any)],
+    } for rule in rules]
+
+
+def route_table_problems(rows) -> list[str]:
+    """Everything wrong with a table written as rows, all at once (empty: valid). Every rule
+    names known approver roles and an article; together the rules cover every combination
+    of mark, own or other unit and outside provision, so no request finds no approver."""
+    problems: list[str] = []
+    if not isinstance(rows, list) or not rows:
+        return ["审批路线表至少应有一条规则（第二十八条）"]
+    codes = set()
+    for index, row in enumerate(rows, start=1):
+        where = f"第{index}条规则"
+        if not isinstance(row, dict):
+            problems.append(f"{where}格式不正确")
+            continue
+        code = str(row.get("code") or "").strip()
+        if not code:
+            problems.append(f"{where}缺少代码")
+        elif code in codes:
+            problems.append(f"{where}的代码“{code}”重复")
+        codes.add(code)
+        approvers = row.get("approvers")
+        if not isinstance(approvers, list) or not approvers:
+            problems.append(f"{where}应至少指定一个审批角色")
+        else:
+            unknown = [a for a in approvers if a not in APPROVER_ORDER]
+            if unknown:
+                problems.append(f"{where}的审批角色未知：{'、'.join(map(str, unknown))}")
+        if not str(row.get("reason") or "").strip():
+            problems.append(f"{where}应写明理由")
+        article = str(row.get("article") or "")
+        if not (article.startswith("第") and article.endswith("条")):
+            problems.append(f"{where}应注明依据条款（如第二十八条）")
+        for flag in ("requester_in_handling_unit", "outside_bureau"):
+            if row.get(flag) not in (None, True, False):
+                problems.append(f"{where}的“{flag}”只能为空、是或否")
+        marks = row.get("marks_any") or []
+        if not isinstance(marks, list):
+            problems.append(f"{where}的密级标记应为列表")
+        else:
+            for value in marks:
+                try:
+                    as_mark(value)
+                except ValueError as error:
+                    problems.append(f"{where}：{error}")
+    if problems:
+        return problems
+    rules = rules_from_data(rows, validate=False)
+    from policies.marks import MARK_ORDER
+
+    for mark in MARK_ORDER:
+        for own in (True, False):
+            for outside in (False, True):
+                if not any(rule.applies(frozenset({mark}), own, outside) for rule in rules):
+                    problems.append(
+                        f"没有规则覆盖：{mark.label}、{'本单位' if own else '其他单位'}、"
+                        f"{'对外提供' if outside else '内部使用'}（第二十八条）")
+    return problems
+
+
+def rules_from_data(rows, *, validate: bool = True) -> tuple[RouteRule, ...]:
+    """Rules from plain rows; raises ValueError naming every problem when they are invalid."""
+    if validate:
+        problems = route_table_problems(rows)
+        if problems:
+            raise ValueError("；".join(problems))
+    return tuple(RouteRule(
+        code=str(row["code"]).strip(), approvers=tuple(row["approvers"]),
+        reason=str(row["reason"]).strip(), article=str(row["article"]).strip(),
+        requester_in_handling_unit=row.get("requester_in_handling_unit"),
+        outside_bureau=row.get("outside_bureau"),
+        marks_any=frozenset(as_mark(value) for value in row.get("marks_any") or []),
+    ) for row in rows)

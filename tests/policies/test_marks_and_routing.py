@@ -96,3 +96,48 @@ def test_administrators_and_auditors_see_no_cases_by_default():
     for role in ("sysadmin", "auditor", "requester"):
         assert default_visibility(role, same_unit=True, mark=Mark.PUBLIC) is Visibility.NONE
     assert default_visibility(["auditor", "officer"], same_unit=True, mark="public") is Visibility.CONTENT
+
+
+# The whole default table: mark × requester in the handling unit × outside the bureau.
+U, L, S, B = "unit_head", "legal", "secrecy", "bureau_head"
+DEFAULT_ROUTES = {
+    # mark                (own,  outside): approvers
+    ("public", True, False): [U], ("public", True, True): [U, B],
+    ("public", False, False): [U, L], ("public", False, True): [U, L, B],
+    ("internal", True, False): [U], ("internal", True, True): [U, B],
+    ("internal", False, False): [U, L], ("internal", False, True): [U, L, B],
+    ("personal", True, False): [U, S], ("personal", True, True): [U, S, B],
+    ("personal", False, False): [U, L, S], ("personal", False, True): [U, L, S, B],
+    ("commercial_secret", True, False): [U, S, B], ("commercial_secret", True, True): [U, S, B],
+    ("commercial_secret", False, False): [U, L, S, B], ("commercial_secret", False, True): [U, L, S, B],
+    ("state_secret", True, False): [U, S, B], ("state_secret", True, True): [U, S, B],
+    ("state_secret", False, False): [U, L, S, B], ("state_secret", False, True): [U, L, S, B],
+}
+
+
+@pytest.mark.parametrize("mark, own, outside", sorted(DEFAULT_ROUTES))
+def test_every_combination_of_the_default_table_has_its_chain(mark, own, outside):
+    chain = approval_chain([mark], own, outside)
+    assert roles(chain) == DEFAULT_ROUTES[(mark, own, outside)]
+    assert all(step.article in ("第二十八条", "第二十九条") and step.reason for step in chain)
+
+
+def test_the_table_round_trips_through_rows_and_a_valid_table_has_no_problems():
+    from policies.routing import APPROVAL_ROUTES, route_table_problems, rules_from_data, rules_to_data
+
+    rows = rules_to_data(APPROVAL_ROUTES)
+    assert route_table_problems(rows) == []
+    assert rules_from_data(rows) == APPROVAL_ROUTES
+
+
+def test_a_table_with_unknown_roles_or_gaps_is_refused_with_every_problem():
+    from policies.routing import APPROVAL_ROUTES, route_table_problems, rules_to_data
+
+    rows = rules_to_data(APPROVAL_ROUTES)
+    rows[0]["approvers"] = ["janitor"]
+    rows[1]["article"] = ""
+    problems = route_table_problems(rows)
+    assert any("janitor" in p for p in problems) and any("条款" in p for p in problems)
+    only_own_unit = [row for row in rules_to_data(APPROVAL_ROUTES) if row["code"] == "own_unit"]
+    gaps = route_table_problems(only_own_unit)
+    assert any("其他单位" in p and "第二十八条" in p for p in gaps)
