@@ -88,9 +88,9 @@ def anchors(files: list[Path], scratch: Path) -> dict[str, float]:
     return {"openssl": dgst, "cp_sync": copy}
 
 
-def vm_hwm_mb(pid: int | str = "self") -> float:
+def vm_hwm_mb(pid: int | str = "self", field: str = "VmHWM") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -172,7 +172,11 @@ def start_server(root: Path, port: int, http: str) -> subprocess.Popen:
             "uvicorn.run(make_upload_app(OriginalStore(sys.argv[1])), host='127.0.0.1', port=int(sys.argv[2]), "
             "loop='uvloop', http=sys.argv[3], log_level='warning', access_log=False)")
     server = subprocess.Popen([sys.executable, "-c", code, str(root), str(port), http], cwd=PROJECT)
-    deadline = time.time() + 20
+    return _wait_for(server, port)
+
+
+def _wait_for(server: subprocess.Popen, port: int) -> subprocess.Popen:
+    deadline = time.time() + 60
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -183,27 +187,99 @@ def start_server(root: Path, port: int, http: str) -> subprocess.Popen:
     raise RuntimeError("uvicorn did not start")
 
 
-def curl_upload(path: Path, port: int) -> dict:
+def curl_upload(path: Path, port: int, headers: dict[str, str] | None = None,
+                url_path: str = "/upload/") -> dict:
+    extra = [item for name, value in (headers or {}).items() for item in ("-H", f"{name}: {value}")]
     completed = subprocess.run(
         ["curl", "-sS", "-T", str(path), "-H", "Expect:", "-H", f"X-File-Name: {path.name}.mp4",
-         f"http://127.0.0.1:{port}/upload/"], check=True, capture_output=True)
+         *extra, f"http://127.0.0.1:{port}{url_path}"], check=True, capture_output=True)
     return json.loads(completed.stdout)
 
 
-def bench_server(files: list[Path], work: Path, runs: int, http: str, expected: dict[Path, str]) -> None:
-    root = work / "server-store"
+# --- the production entry: portal/asgi.py (token check, store, record) --------------------------
+PRODUCTION_SEED = """
+import itertools
+from datetime import date
+from access.models import StaffProfile, Unit
+from access.roles import role_groups_ensure
+from access.two_factor.api_tokens import api_token_create
+from django.contrib.auth import get_user_model
+from records.casefile import Case
+User = get_user_model()
+unit, _ = Unit.objects.get_or_create(code="bench", defaults={"name": "基准测试单位"})
+officer = User.objects.create_user(username="bench-officer", password=None)
+officer.groups.add(role_groups_ensure()["officer"])
+StaffProfile.objects.create(user=officer, full_name="基准执法人员", unit=unit, certificate_number="BENCH-0001")
+station = User.objects.create_user(username="bench-station", password=None)
+StaffProfile.objects.create(user=station, full_name="基准采集工作站", unit=unit)
+_, key = api_token_create(actor=None, user=station, kind="device", name="基准采集工作站")
+ids = [Case.objects.create(number=f"基准〔2026〕{n}号", number_year=2026, number_seq=n, kind="penalty",
+                           title="基准", start_mode="initiative", source="inspection",
+                           handling_unit=unit, mark="internal", opened_on=date(2026, 3, 2),
+                           opened_by=officer).pk for n in range(1, 41)]
+print("SEEDED", key, *ids)
+"""
+
+
+def production_environment(work: Path) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}"),
+            "DJANGO_DEBUG": "1", "SECRET_KEY": "bench-only-secret-key", "PORTAL_DEMO": "0",
+            "MEDIA_ROOT": str(work / "media"), "ORIGINALS_ROOT": str(work / "production-store")}
+
+
+def production_setup(work: Path) -> tuple[dict[str, str], str, list[str]]:
+    """A scratch database (SQLite under the work folder, or BENCH_DATABASE_URL) with a unit, an
+    officer, cases and a docking station's device token."""
+    env = production_environment(work)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=PROJECT, check=True)
+    out = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", PRODUCTION_SEED], env=env,
+                         cwd=PROJECT, check=True, capture_output=True, text=True).stdout
+    seeded = next(line.split()[1:] for line in out.splitlines() if line.startswith("SEEDED "))
+    return env, seeded[0], seeded[1:]
+
+
+def start_production_server(env: dict[str, str], port: int, http: str) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "portal.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--loop", "uvloop", "--http", http, "--lifespan", "on", "--log-level", "warning", "--no-access-log"],
+        cwd=PROJECT, env=env)
+    return _wait_for(server, port)
+
+
+def bench_server(files: list[Path], work: Path, runs: int, http: str, expected: dict[Path, str],
+                 production: tuple | None = None) -> None:
+    """`production`: (env, device key, case ids) to go through portal/asgi.py as the compose
+    file runs it; otherwise the bare upload app."""
     port = free_port()
-    server = start_server(root, port, http)
-    label = f"uvicorn/{http}, {len(files)} at once" if len(files) > 1 else f"uvicorn/{http} upload"
+    if production:
+        env, key, case_ids = production
+        root = Path(env["ORIGINALS_ROOT"])
+        server = start_production_server(env, port, http)
+        label = f"portal.asgi/{http}" + (f", {len(files)} at once" if len(files) > 1 else " upload")
+    else:
+        root = work / "server-store"
+        server = start_server(root, port, http)
+        label = f"uvicorn/{http}, {len(files)} at once" if len(files) > 1 else f"uvicorn/{http} upload"
     ratios, rows = [], []
+    cases = iter(case_ids) if production else None
     try:
         for _ in range(runs):
+            upload = curl_upload
+            if production:
+                def upload(path, port, case=next(cases)):
+                    return curl_upload(path, port, {
+                        "Authorization": f"Token {key}", "X-Case-Id": case, "X-Stage": "investigation",
+                        "X-Recorded-Start": "2026-03-02T09:00:00+08:00",
+                        "X-Recorded-End": "2026-03-02T09:05:00+08:00", "X-Place": "bench",
+                        "X-Officer-Certificate": "BENCH-0001", "X-Content-SHA256": expected[path]},
+                        "/api/v1/uploads/")
             anchor = anchors(files, work / "scratch")
             Path(f"/proc/{server.pid}/clear_refs").write_text("5")
+            idle = vm_hwm_mb(server.pid, "VmRSS")
             answers: list[dict] = []
             cpu_before = cpu_seconds(server.pid)
             start = time.perf_counter()
-            threads = [threading.Thread(target=lambda p=path: answers.append(curl_upload(p, port))) for path in files]
+            threads = [threading.Thread(target=lambda p=path: answers.append(upload(p, port))) for path in files]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -217,7 +293,7 @@ def bench_server(files: list[Path], work: Path, runs: int, http: str, expected: 
             clear_store(root)
             subprocess.run(["sync"], check=True)
             ratios.append(elapsed / max(anchor.values()))
-            rows.append(ratio_line(label, elapsed, anchor, f"  server CPU {cpu:.2f} s, peak RSS {peak:.0f} MB"))
+            rows.append(ratio_line(label, elapsed, anchor, f"  server CPU {cpu:.2f} s, peak RSS {peak:.0f} MB (before {idle:.0f})"))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -292,7 +368,7 @@ def main() -> None:
     parser.add_argument("--rehash-total", default="2G", help="originals to verify (default 2G; target 10G)")
     parser.add_argument("--rehash-file-size", default="512M", help="size of each original for rehash")
     parser.add_argument("--http", default="httptools", choices=["httptools", "h11"], help="uvicorn HTTP parser")
-    parser.add_argument("--only", default="sink,server,rehash", help="comma-separated parts to run")
+    parser.add_argument("--only", default="sink,server,production,rehash", help="comma-separated parts to run")
     parser.add_argument("--dir", default=str(PROJECT / "var"), help="where the temporary files go (on the disk)")
     args = parser.parse_args()
     parts = set(args.only.split(","))
@@ -304,7 +380,7 @@ def main() -> None:
           f"folder {work}, python {sys.version.split()[0]}")
     try:
         files = []
-        if parts & {"sink", "server"}:
+        if parts & {"sink", "server", "production"}:
             count = max(1, args.concurrent)
             for number in range(count):
                 path = work / f"upload-{number}.bin"
@@ -325,6 +401,11 @@ def main() -> None:
             bench_server(files[:1], work, args.runs, args.http, expected)
             if args.concurrent > 1:
                 bench_server(files, work, args.runs, args.http, expected)
+        if "production" in parts:
+            env, key, case_ids = production_setup(work)  # a new case per run: each upload registers
+            bench_server(files[:1], work, args.runs, args.http, expected, (env, key, case_ids[:20]))
+            if args.concurrent > 1:
+                bench_server(files, work, args.runs, args.http, expected, (env, key, case_ids[20:]))
         if "rehash" in parts:
             print(f"verify_media over {parse_size(args.rehash_total) / GiB:.1f} GiB of originals, {args.runs} runs")
             bench_rehash(work, parse_size(args.rehash_total), parse_size(args.rehash_file_size), args.runs)
