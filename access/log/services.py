@@ -61,6 +61,9 @@ def access_log_write(
     else:
         position = append_generic(alias, values)
     lane, lane_seq, prev_hash, line_hash_value = position
+    if request is not None and outcome == "denied":
+        # access.denials logs the admin's own refusals only when nothing else did
+        request.access_denial_logged = True
     entry = AccessLogEntry(id=entry_id(lane, lane_seq), lane=lane, lane_seq=lane_seq,
                            prev_hash=prev_hash, hash=line_hash_value,
                            **dict(zip(FIELD_COLUMNS, values)))

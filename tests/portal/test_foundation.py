@@ -67,7 +67,7 @@ def test_area_pages_ask_for_a_login(client):
 
 @pytest.mark.django_db
 def test_login_page_logs_a_demo_user_in_and_shows_the_name(client):
-    call_command("load_demo", quiet_accounts=True)
+    call_command("load_demo", quiet_accounts=True, no_cases=True)
     page = client.get("/accounts/login/")
     assert page.status_code == 200
     assert "用户名" in page.content.decode()
@@ -103,7 +103,7 @@ def test_healthz_fails_when_the_media_store_cannot_be_written(client, settings, 
 @pytest.mark.django_db
 def test_load_demo_creates_one_account_for_each_role():
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", no_cases=True, stdout=out)
     printed = out.getvalue()
     User = get_user_model()
     for role in ROLES:
@@ -126,9 +126,9 @@ def _database_snapshot() -> str:
 
 @pytest.mark.django_db
 def test_load_demo_twice_changes_nothing():
-    call_command("load_demo", quiet_accounts=True)
+    call_command("load_demo", quiet_accounts=True, no_cases=True)
     first = _database_snapshot()
-    call_command("load_demo", quiet_accounts=True)
+    call_command("load_demo", quiet_accounts=True, no_cases=True)
     assert _database_snapshot() == first
 
 

@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_opens_the_home_page_logs_in_and_sees_the_areas(page, artifacts_dir):
-    call_command("load_demo", quiet_accounts=True)
+    call_command("load_demo", quiet_accounts=True, no_cases=True)
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     nav = page.locator("nav.site-nav")
