@@ -10,12 +10,16 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.db import models
+from django.db.models import Q
+from django.http import Http404
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, PageViewRestriction
+from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from portal.pages.links import article_anchor, article_urls, url_from_path
+from portal.pages.routing import QuickServeMixin, ancestor_paths, descendant_by_url_path
 from portal.regulation_text import text_blocks
 
 
@@ -39,7 +43,7 @@ class VerbatimTextForm(WagtailAdminPageForm):
         return cleaned
 
 
-class RulesIndexPage(Page):
+class RulesIndexPage(QuickServeMixin, Page):
     """规则指引: the contents of the regulation and the guides beside it."""
 
     intro = models.TextField("导语", blank=True)
@@ -57,6 +61,21 @@ class RulesIndexPage(Page):
         verbose_name = "规则指引"
         verbose_name_plural = "规则指引"
 
+    def route(self, request, path_components):
+        """A page below the rules index in one or two queries by its `url_path`, instead of
+        Wagtail's walk (two queries per level: the child by slug, then `.specific`). Same
+        answers: the page found must be live (404 otherwise); a page that is not found, or a
+        subtree whose page types route themselves, falls back to Wagtail's walk. View
+        restrictions are checked after routing by Wagtail's `check_view_restrictions` hook,
+        as before; previews do not route."""
+        if len(path_components) > 1:
+            page = descendant_by_url_path(self, path_components)
+            if page is not None:
+                if not page.live:
+                    raise Http404
+                return RouteResult(page)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         regulation = RegulationPage.objects.child_of(self).live().first()
@@ -72,7 +91,7 @@ class RulesIndexPage(Page):
         return context
 
 
-class RegulationPage(Page):
+class RegulationPage(QuickServeMixin, Page):
     """The regulation: the notice that issued it is kept as metadata (issuer, number, date)."""
 
     notice_title = models.CharField("通知标题", max_length=255)
@@ -133,7 +152,7 @@ class RegulationPage(Page):
         return context
 
 
-class ChapterPage(Page):
+class ChapterPage(QuickServeMixin, Page):
     """第N章: the title is the heading exactly as the file writes it ("第一章 总 则")."""
 
     number = models.PositiveSmallIntegerField("章序号")
@@ -154,7 +173,7 @@ class ChapterPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(QuickServeMixin, Page):
     """第N条: its own address (…/article-N/) and anchor (#article-N); the text verbatim."""
 
     number = models.PositiveSmallIntegerField("条序号", db_index=True)
@@ -191,27 +210,40 @@ class ArticlePage(Page):
 
     def neighbours(self, request=None) -> dict[str, dict | None]:
         """The previous and next article of the same regulation, in one query."""
+        return self.surroundings(request)[1]
+
+    def surroundings(self, request=None) -> tuple[list[dict], dict[str, dict | None]]:
+        """(breadcrumbs, {"previous": …, "next": …}) in one query: the pages above the article
+        below the home page, and the live articles numbered one less and one more in the same
+        regulation."""
         steplen = self.steplen
         regulation_path = self.path[: len(self.path) - 2 * steplen]
+        above = [path for path in ancestor_paths(self, inclusive=False)
+                 if len(path) // steplen > 2]
         rows = (
-            ArticlePage.objects.live()
-            .filter(path__startswith=regulation_path, depth=self.depth,
-                    number__in=[self.number - 1, self.number + 1])
-            .values("number", "title", "url_path")
+            Page.objects.filter(
+                Q(path__in=above)
+                | Q(live=True, depth=self.depth, path__startswith=regulation_path,
+                    articlepage__number__in=[self.number - 1, self.number + 1])
+            )
+            .order_by("path")
+            .values("title", "url_path", "depth", "articlepage__number")
         )
+        breadcrumbs: list[dict] = []
         found: dict[str, dict | None] = {"previous": None, "next": None}
         for row in rows:
             row["url"] = url_from_path(row["url_path"], request)
-            found["previous" if row["number"] < self.number else "next"] = row
-        return found
+            number = row.pop("articlepage__number")
+            if row["depth"] < self.depth:
+                breadcrumbs.append(row)
+            elif number is not None:
+                row["number"] = number
+                found["previous" if number < self.number else "next"] = row
+        return breadcrumbs, found
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        ancestors = list(
-            self.get_ancestors().filter(depth__gt=2).values("title", "url_path", "depth")
-        )
-        for ancestor in ancestors:
-            ancestor["url"] = url_from_path(ancestor["url_path"], request)
-        context["breadcrumbs"] = ancestors
-        context.update(self.neighbours(request))
+        breadcrumbs, neighbours = self.surroundings(request)
+        context["breadcrumbs"] = breadcrumbs
+        context.update(neighbours)
         return context

@@ -7,9 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.template import Context, Template
+from django.test import RequestFactory
+from wagtail.models import Page, PageViewRestriction
 
 from portal.pages.links import article_number_of, article_url, article_urls
-from portal.pages.rules import ArticlePage, RulesIndexPage
+from portal.pages.routing import view_restrictions
+from portal.pages.rules import ArticlePage, ChapterPage, RulesIndexPage
 from portal.rules_import import regulation_import_file
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +73,8 @@ def test_the_article_page_costs_the_same_few_queries_for_any_article(rules, clie
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    # Wagtail's routing takes one query per level of the tree; the page itself adds two
-    # (its ancestors for the breadcrumbs, and previous/next together).
-    assert len(set(counts)) == 1 and counts[0] <= 14, counts
+    # routing by url_path (5), the view restrictions (1), breadcrumbs with previous/next (1)
+    assert len(set(counts)) == 1 and counts[0] <= 7, counts
 
 
 def test_the_rules_are_public(rules, client):
@@ -107,3 +109,96 @@ def test_pages_are_readable_on_a_phone_and_printable(rules, client):
 
     css = open(finders.find("portal/css/rules.css"), encoding="utf-8").read()
     assert "@media print" in css and ".checklist-table" in css and "@media (max-width" in css
+
+
+# --- uncached serving: routing by url_path, the view-restriction check, a query budget ------
+
+ARTICLE_19 = "/rules/regulation/chapter-3/article-19/"
+
+
+def test_an_article_is_routed_by_its_address_in_five_queries_not_ten(rules):
+    request = RequestFactory().get(ARTICLE_19)
+    with CaptureQueriesContext(connection) as queries:
+        page, args, kwargs = Page.route_for_request(request, ARTICLE_19)
+    assert type(page) is ArticlePage and page.number == 19 and not args and not kwargs
+    # the site (with its root page), the home page's specific row, the rules index by slug
+    # and its specific row, then the article by url_path with its own row (Wagtail's walk: 10)
+    assert len(queries) == 5, [query["sql"] for query in queries]
+
+
+def test_an_uncached_article_keeps_to_its_query_budget(rules, client, settings):
+    """The budget of an anonymous, uncached article page: 5 queries to route (see above),
+    1 for view restrictions, 1 for the breadcrumbs with previous/next. It was 14."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    client.get(ARTICLE_19)  # the site-root paths are kept in the cache after the first page
+    for url in (ARTICLE_19, "/rules/regulation/chapter-1/article-1/",
+                "/rules/regulation/chapter-6/article-32/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and response.get("X-Page-Cache") != "hit"
+        assert len(queries) <= 7, (url, [query["sql"] for query in queries])
+
+
+def test_an_unpublished_article_and_unknown_addresses_answer_404(rules, client):
+    ArticlePage.objects.get(number=19).unpublish()
+    assert client.get(ARTICLE_19).status_code == 404
+    assert client.get("/rules/regulation/chapter-3/article-20/").status_code == 200
+    for url in ("/rules/regulation/chapter-3/article-99/", "/rules/regulation/chapter-9/",
+                "/rules/regulation/chapter-3/article-20/extra/", "/rules/nothing/here/",
+                "/rules/regulation/chapter-2/article-20/"):  # article 20 is in chapter 3
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_article_whose_chapter_is_unpublished_is_still_served_as_wagtail_does(rules, client):
+    # Wagtail's walk asks only the last page to be live; routing by url_path keeps that
+    ChapterPage.objects.get(number=3).unpublish()
+    assert client.get("/rules/regulation/chapter-3/").status_code == 404
+    assert client.get(ARTICLE_19).status_code == 200
+
+
+def test_a_renamed_article_is_found_at_its_new_address_only(rules, client):
+    article = ArticlePage.objects.get(number=19)
+    article.slug = "article-19-renamed"
+    article.save_revision().publish()
+    assert client.get(ARTICLE_19).status_code == 404
+    assert client.get("/rules/regulation/chapter-3/article-19-renamed/").status_code == 200
+
+
+def test_a_login_restriction_above_an_article_still_asks_for_a_login(rules, client,
+                                                                       django_user_model):
+    chapter = ChapterPage.objects.get(number=3)
+    PageViewRestriction.objects.create(page=chapter, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(ARTICLE_19)
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get("/rules/regulation/chapter-2/article-10/").status_code == 200
+    client.force_login(django_user_model.objects.create_user("reader", password="x" * 12))
+    assert client.get(ARTICLE_19).status_code == 200
+
+
+def test_view_restrictions_in_one_query_equal_wagtails_for_pages_and_aliases(rules):
+    regulation = rules.get_children().get(slug="regulation")
+    chapter = ChapterPage.objects.get(number=3)
+    alias = chapter.create_alias(parent=regulation, update_slug="chapter-3-alias")
+    on_chapter = PageViewRestriction.objects.create(
+        page=chapter, restriction_type=PageViewRestriction.LOGIN)
+    on_rules = PageViewRestriction.objects.create(
+        page=rules, restriction_type=PageViewRestriction.PASSWORD, password="secret-words")
+    article = ArticlePage.objects.get(number=19)
+    other = ArticlePage.objects.get(number=5)
+    for page in (article, alias.specific, chapter, other, rules, regulation.specific):
+        wagtails = set(Page.get_view_restrictions(page))
+        with CaptureQueriesContext(connection) as queries:
+            ours = set(view_restrictions(page))
+        assert ours == wagtails, page
+        assert len(queries) == 1
+    assert set(view_restrictions(alias)) == {on_chapter, on_rules}  # the alias's original
+    assert set(view_restrictions(other)) == {on_rules}
+
+
+def test_a_preview_shows_the_draft_without_routing(rules, client):
+    article = ArticlePage.objects.get(number=19)
+    article.text = article.text + "（草稿）"
+    article.save_revision()
+    preview = article.make_preview_request()
+    assert preview.status_code == 200 and "（草稿）" in preview.content.decode()
+    assert "（草稿）" not in client.get(ARTICLE_19).content.decode()
