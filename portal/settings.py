@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "rest_framework",
+    "drf_spectacular",
     # Django
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "access.two_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # the admins' own refusals of a signed-in user go to the access log too (第二十九条)
+    "access.denials.DenialLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -135,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.navigation",
+                "access.requests.context_processors.notification_badge",
             ],
         },
     },
@@ -157,7 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (DATABASE_CONN_MAX_AGE, 60 s) on SQLite as on PostgreSQL: opening one
+    # with its PRAGMAs cost ~3.5 ms per request (bench/README.md, bench_pages). runserver's
+    # per-request threads simply do not reuse them; tests are unaffected.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_flag(
         "PORTAL_SQLITE_TEST_FILE"
     ) else {}
@@ -265,6 +271,11 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "portal.workflow_finish.publish_approved"
 # --- search ----------------------------------------------------------------------------
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
+# --- view and copy requests (access/requests) -------------------------------------------
+# Who builds a copy package for an approved copy request (第二十八条): access names it here
+# rather than importing records (layers).
+ACCESS_COPY_PACKAGE_BUILDER = "records.copy_packages.copy_package_for_request"
+
 # --- access log (access/log) -------------------------------------------------------------
 # Lanes of the hash chain: writers on different lanes never wait for each other.
 ACCESS_LOG_LANES = int(os.environ.get("ACCESS_LOG_LANES", "16"))
@@ -297,6 +308,23 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "access.two_factor.api_auth.DeviceTokensOnlyUpload",
     ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The OpenAPI schema at /api/schema/, its human page at /api/docs/ (records/api/).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "行政执法全过程记录 API",
+    "DESCRIPTION": "案卷、环节记录、文书和音像记录的查询（按权限过滤并记入访问日志，第二十八条、"
+                   "第二十九条），以及采集工作站上传音像记录。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["records.api.schema.only_public_api"],
+    # two "kind" fields: a case's kind of act and a request's view/copy
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "records.casefile.KIND_CHOICES",
+        "RequestKindEnum": "access.requests.models.RequestKind",
+    },
 }
 
 # --- email -----------------------------------------------------------------------------
