@@ -26,7 +26,8 @@ from policies.deadlines import archive_deadline
 from policies.marks import DEFAULT_MARK, MARK_ORDER, Mark, as_mark, strictest
 
 from . import events
-from .case_lifecycle import case_archive, case_changing, case_close, case_require_changeable
+from .archiving import case_file_archive, case_file_close  # approved, checked, recorded (第十六条)
+from .case_lifecycle import case_changing, case_require_changeable
 from .case_numbers import case_number_allocate
 from .casefile import (
     AVRecord,
@@ -54,11 +55,13 @@ from .services_media import (
     av_record_register,
     evidence_note_add,
 )
+from .store.disposition import stored_file_name
 from .store.hashes import is_sha256
 
 __all__ = [
     "av_interruption_add", "av_interruption_explain", "av_record_register", "case_act_end",
-    "case_annotate", "case_archive", "case_close", "case_mark_set", "case_officer_add",
+    "case_annotate", "case_file_archive", "case_file_close",
+    "case_mark_set", "case_officer_add",
     "case_open", "case_party_add", "case_require_changeable", "case_stage_occurred", "document_add", "evidence_note_add",
     "investigation_entry_add", "record_mark_set", "review_entry_add", "service_entry_add",
     "signature_record", "stage_record_add",
@@ -234,7 +237,7 @@ def document_add(*, stage_record: StageRecord, actor, doc_kind: str, issued_on: 
     document = Document(stage_record=stage_record, doc_kind=doc_kind.strip(), doc_number=doc_number,
                         issued_on=issued_on, text=text, file_sha256=file_sha256,
                         file_size=file_size if file_sha256 else None, file_mime=file_mime,
-                        file_name=file_name, required_signers=[str(s) for s in signers],
+                        file_name=stored_file_name(file_name), required_signers=[str(s) for s in signers],
                         mark=record_mark(mark or stage_record.mark, case), supersedes=supersedes,
                         correction_reason=correction_reason, created_by=actor)
     events.gate_check(actor=actor, action=events.CREATE, obj=case)

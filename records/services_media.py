@@ -16,6 +16,7 @@ from .case_lifecycle import case_changing
 from .casefile import AVInterruption, AVRecord, Case, EvidenceNote
 from .casefile_media import DeviceKind, MediaKind
 from .service_support import check_supersedes, created, invalid, record_mark, stage_of
+from .store.disposition import stored_file_name
 from .store.hashes import is_sha256
 
 
@@ -46,7 +47,8 @@ def av_record_register(*, case: Case, actor, stage: str, sha256: str, size: int,
         raise invalid("应记录音像记录的地点", "第二十七条")
     check_supersedes(supersedes, case, correction_reason, lambda r: r.case_id)
     record = AVRecord(case=case, stage=stage, sha256=sha256, size=size, media_kind=media_kind,
-                      mime=mime, duration_seconds=duration_seconds, original_name=original_name,
+                      mime=mime, duration_seconds=duration_seconds,
+                      original_name=stored_file_name(original_name),
                       device_kind=device_kind, device_id=device_id, recorded_by=recorded_by,
                       started_at=started_at, ended_at=ended_at, place=place.strip(),
                       stored_at=stored_at, returned_to_unit_at=returned_to_unit_at,

@@ -3,7 +3,7 @@
 Storage only: the models that own originals and the upload endpoints build on this.
 """
 
-from .disposition import ascii_download_name, content_disposition, safe_download_name
+from .disposition import ascii_download_name, content_disposition, safe_download_name, stored_file_name
 from .errors import (
     IncompleteUpload,
     IngestClosed,
@@ -30,6 +30,7 @@ __all__ = [
     "StoredOriginal",
     "ascii_download_name",
     "content_disposition",
+    "stored_file_name",
     "default_store",
     "hash_file",
     "is_sha256",

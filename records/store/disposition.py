@@ -27,6 +27,14 @@ def safe_download_name(name: object, fallback: str = _LAST_RESORT) -> str:
     return _clean(fallback) or _LAST_RESORT
 
 
+def stored_file_name(name: object) -> str:
+    """A user's or a device's file name as the database keeps it: the same cleaning as a
+    download name (last path part only, no NUL or other control characters, which PostgreSQL
+    text cannot hold, no quotes), but empty when nothing is left: the record then has no
+    name rather than an invented one. Services call it, so views, API and docking all agree."""
+    return _clean(name)
+
+
 def _clean(name: object) -> str:
     if not isinstance(name, str):
         return ""

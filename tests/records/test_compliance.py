@@ -14,6 +14,7 @@ from records import services
 from records.casefile import Case
 from records.compliance import case_facts, case_findings
 
+from . import archive_support as a
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -280,10 +281,12 @@ def test_storing_within_24_hours_of_returning_to_the_unit_keeps_the_rule():
 # --- 第二十五条 archiving within 20 working days ----------------------------------------------------
 
 def _closed_case(ended_on: date):
-    case = f.penalty_case()
-    approver = f.user()
-    services.case_close(case=case, actor=case.actor, approved_by=approver,
-                        approved_at=f.at(ended_on, 17), act_ended_on=ended_on)
+    """A complete file (so that archiving it is allowed, 第二十五条), closed with the approval
+    of the head of its handling unit (第十六条)."""
+    case = a.complete_case()
+    approver = a.approver()
+    services.case_file_close(case=case, actor=case.actor, approved_by=approver,
+                             approved_at=f.at(ended_on, 17), act_ended_on=ended_on)
     return case, approver
 
 
@@ -291,8 +294,8 @@ def test_a_file_archived_after_20_working_days_is_a_finding_citing_article_25():
     ended = date(2026, 4, 30)  # the May Day holiday and its make-up Saturday fall inside
     deadline = archive_deadline(ended, CALENDAR)
     case, approver = _closed_case(ended)
-    services.case_archive(case=case, actor=case.actor, approved_by=approver,
-                          approved_at=f.at(deadline + timedelta(days=1), 10))
+    services.case_file_archive(case=case, actor=case.actor, approved_by=approver,
+                               approved_at=f.at(deadline + timedelta(days=1), 10))
     [finding] = with_code(findings_of(case, now=f.at(deadline + timedelta(days=5))), "archive_late")
     assert finding.article == "第二十五条"
 
@@ -302,8 +305,8 @@ def test_a_file_archived_on_its_deadline_is_no_finding():
     deadline = archive_deadline(ended, CALENDAR)
     case, approver = _closed_case(ended)
     assert Case.objects.get(pk=case.pk).archive_deadline == deadline
-    services.case_archive(case=case, actor=case.actor, approved_by=approver,
-                          approved_at=f.at(deadline, 16))
+    services.case_file_archive(case=case, actor=case.actor, approved_by=approver,
+                               approved_at=f.at(deadline, 16))
     assert not codes(findings_of(case, now=f.at(deadline + timedelta(days=5)))) \
         & {"archive_late", "archive_overdue"}
 
@@ -366,12 +369,12 @@ def test_a_complete_penalty_file_has_no_findings():
                                       item="review.legal_review", opinion="同意",
                                       given_on=day, given_by_name="法规处")
         day += timedelta(days=1)
-    approver = f.user()
-    services.case_close(case=case, actor=case.actor, approved_by=approver,
-                        approved_at=f.at(day, 10))
+    approver = a.approver()
+    services.case_file_close(case=case, actor=case.actor, approved_by=approver,
+                             approved_at=f.at(day, 10))
     f.stage(case, "archiving", day + timedelta(days=1))
-    services.case_archive(case=case, actor=case.actor, approved_by=approver,
-                          approved_at=f.at(day + timedelta(days=2), 10))
+    services.case_file_archive(case=case, actor=case.actor, approved_by=approver,
+                               approved_at=f.at(day + timedelta(days=2), 10))
     assert findings_of(case, now=f.at(day + timedelta(days=30))) == []
 
 
