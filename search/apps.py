@@ -6,3 +6,14 @@ class SearchConfig(AppConfig):
     label = "casesearch"
     verbose_name = "全文检索"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import segmentation, signals
+
+        def extra_terms():
+            from .models import SearchTerm
+
+            return SearchTerm.objects.values_list("word", flat=True)
+
+        segmentation.extra_terms_loader = extra_terms
+        signals.connect()

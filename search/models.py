@@ -1,1 +1,99 @@
-"""Search index tables arrive with the search issue."""
+"""The search index as rows (one per case, case content, stage record, document, audio/video
+record, party-data entry and rule page), and the administrators' extra dictionary words.
+
+Each row carries the mark and the object it stands for, so that the reader's visibility is
+judged at its own level (a document marked stricter than its case is filtered as the
+document, not as the case). The text is stored masked and folded; ``tokens`` holds its
+segmented tokens joined by spaces. The database backends add what their engine needs in a
+migration of their own vendor only: an FTS5 table on SQLite, a tsvector column with a GIN
+(or RUM) index on PostgreSQL (search/migrations/0002_engine.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EntryKind(models.TextChoices):
+    CASE = "case", "案卷"                 # number, kind, unit, officers, state: metadata
+    CONTENT = "content", "案卷内容"        # title, source, parties (masked), notes
+    STAGE = "stage", "环节记录"
+    DOCUMENT = "document", "文书"
+    AV = "av", "音像记录"
+    PERSONAL = "personal", "当事人信息"    # parties' clear personal values, for unmasking readers
+    PAGE = "page", "规则页面"
+
+
+class SearchEntry(models.Model):
+    key = models.CharField(max_length=40, unique=True)  # "document:12"
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    # what the entry stands for: visibility is judged on it
+    case = models.ForeignKey("records.Case", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+", db_constraint=False)
+    stage_record = models.ForeignKey("records.StageRecord", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+",
+                                     db_constraint=False)
+    document = models.ForeignKey("records.Document", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="+", db_constraint=False)
+    av_record = models.ForeignKey("records.AVRecord", on_delete=models.CASCADE, null=True,
+                                  blank=True, related_name="+", db_constraint=False)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+", db_constraint=False)
+    mark = models.CharField(max_length=20, blank=True)  # the entry's effective mark
+    stricter_than_case = models.BooleanField(default=False)
+    # facets (copied from the case, so that a facet is one GROUP BY on this table)
+    act_kind = models.CharField(max_length=20, blank=True)
+    unit_id = models.IntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=20, blank=True)
+    case_mark = models.CharField(max_length=20, blank=True)
+    # what is shown and searched
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    date = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True)    # folded and masked: snippets are cut from it
+    tokens = models.TextField(blank=True)  # segmented, space-separated
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "检索索引条目"
+        verbose_name_plural = "检索索引条目"
+        indexes = [
+            models.Index(fields=["case", "kind"]),
+            models.Index(fields=["-date", "-id"], name="casesearch_entry_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class EntryOfficer(models.Model):
+    """An officer on an entry's case: the officer facet and filter as an indexed join."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="officers")
+    officer_id = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["officer_id", "entry"])]
+        constraints = [models.UniqueConstraint(fields=["entry", "officer_id"],
+                                               name="casesearch_officer_once_per_entry")]
+
+
+class SearchTerm(models.Model):
+    """A word added to the domain dictionary by an administrator (search/segmentation.py)."""
+
+    word = models.CharField("词条", max_length=40, unique=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, editable=False, related_name="+",
+                                 verbose_name="录入人")
+    added_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "检索词条"
+        verbose_name_plural = "检索词条"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

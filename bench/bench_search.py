@@ -1,0 +1,314 @@
+"""Benchmark of case search (issue 7) on PostgreSQL, and of segmentation:
+
+    .venv/bin/python bench/bench_search.py                   # 1,000,000 cases, the full run
+    .venv/bin/python bench/bench_search.py --cases 20000     # a quick look
+    ... --keep     keep the generated database (bench_search); --reuse measure it again
+
+1. Segmentation throughput in characters per second on text from the demo document templates
+   (portal/demo_texts.py): Python jieba's cut alone, rjieba's cut alone (same dictionary plus
+   the domain dictionary), and the index tokens (search.segmentation: folding, case and
+   identity numbers, sub-word pieces) with each cutter. Targets (the issue): indexing at least
+   half of rjieba's cut and at least 10x Python jieba's.
+2. Search on PostgreSQL: a database of its own (bench_search on the server of DATABASE_URL),
+   one table shaped as casesearch_searchentry's searched part (tokens, the generated tsvector
+   with the RUM index of search/migrations/0002_engine.py, or GIN when RUM is missing,
+   case_id, unit_id, mark, date), N cases of a few hundred to two thousand characters each:
+   the demo templates recombined with random names, companies and numbers. Each template is
+   segmented once; a case's tokens are its fragments' tokens joined (segmenting 1M cases
+   here would take hours), written with COPY.
+   Queries in three bands of document frequency (rare, middling, frequent; picked from the
+   generated data), one-word, two-word and case-number, for a narrow reader (20 cases granted:
+   ``case_id = ANY(20 ids)``) and a broad one (the public and internal marks, ~75%):
+   - anchor: ``count(*)`` of the text query alone;
+   - the filtered "newest 20 matching" page (reader filter, ORDER BY date DESC, id DESC);
+     for the broad reader also "matches first" (the matches in a MATERIALIZED CTE, then
+     sorted), which the backend does when the count it has already taken is <= 2,000
+     (search/backends/database.py FEW_MATCHES); the verdict uses what the backend would run;
+   - ranked top 20 (RUM: ORDER BY vector <=> query; GIN: ts_rank) on frequent terms.
+   p50/p95 over --iterations. Targets: newest-20 p95 within 2x of count p95 in every band;
+   ranked top 20 on frequent terms p95 under 75 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+BENCH_DB = "bench_search"
+
+
+def server_url() -> str:
+    return os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def bench_url() -> str:
+    return server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def admin_execute(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url().rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def templates() -> list[str]:
+    from portal.demo_texts import TEMPLATES
+
+    return [template for _, template in TEMPLATES.values()]
+
+
+def fill(template: str, rng: random.Random) -> str:
+    """A template with random people, companies, places and numbers; the free-text slots
+    (fact, basis, measure ...) take a demo case's title or story."""
+    from portal.demo_case_specs import SPECS
+    from portal.demo_people import DISTRICTS, GIVEN, ROADS, SURNAMES
+    from portal.demo_texts import BUREAU
+
+    def person():
+        return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+    def company():
+        return (f"郑州{rng.choice(SURNAMES)}{rng.choice(GIVEN)}"
+                f"{rng.choice(('置业', '建工', '物业服务', '商贸', '建筑劳务'))}有限公司")
+
+    def value(match):
+        name = match.group(1)
+        if name == "bureau":
+            return BUREAU
+        if "day" in name:
+            return f"2026年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+        if "time" in name:
+            return f"{rng.randint(8, 16)}时{rng.randint(0, 59)}分"
+        if name in ("lead", "assistant", "witness", "representative", "legal_representative"):
+            return person()
+        if name == "party":
+            return company() if rng.random() < 0.8 else person()
+        if "address" in name or name == "place":
+            return f"郑州市{rng.choice(DISTRICTS)}{rng.choice(ROADS)}{rng.randint(1, 300)}号"
+        if "phone" in name:
+            return f"13{rng.randint(100000000, 999999999)}"
+        if name == "party_id":
+            return f"4101{rng.randint(10, 99)}19{rng.randint(50, 99)}{rng.randint(1000, 1231)}" \
+                   f"{rng.randint(1000, 9999)}"
+        if name == "case_number":
+            return f"郑建罚〔2026〕{rng.randint(1, 99999)}号"
+        if "cert" in name:
+            return f"豫建执{rng.randint(100000, 999999)}"
+        story = rng.choice(SPECS).story
+        return story.get(name) or rng.choice([v for v in story.values() if isinstance(v, str)])
+    return re.sub(r"\{([^}]*)\}", value, template)
+
+
+# --- 1. segmentation ----------------------------------------------------------------------------
+
+def bench_segmentation(rounds: int) -> dict:
+    from search.segmentation import build_segmenter
+
+    rng = random.Random(7)
+    # fresh fills each round (the templates repeat, as documents of a kind do)
+    text = "".join(fill(t, rng) for _ in range(rounds) for t in templates())
+    chars = len(text)
+    figures = {}
+    for cutter in ("jieba", "rjieba"):
+        seg = build_segmenter(cutter=cutter)
+        start = time.perf_counter()
+        seg.tokenizer.cut(text, True)
+        figures[f"{cutter} cut"] = chars / (time.perf_counter() - start)
+        start = time.perf_counter()
+        seg.index_tokens(text)
+        figures[f"index tokens ({cutter})"] = chars / (time.perf_counter() - start)
+    print(f"\n1. segmentation, {chars:,} characters")
+    for name, speed in figures.items():
+        print(f"   {name:26} {speed:12,.0f} chars/s")
+    best = figures["index tokens (rjieba)"]
+    print(f"   indexing / rjieba cut: {best / figures['rjieba cut']:.2f} (target >= 0.5); "
+          f"indexing / jieba cut: {best / figures['jieba cut']:.1f}x (target >= 10x)")
+    return figures
+
+
+# --- 2. generation --------------------------------------------------------------------------
+
+DDL = """
+CREATE TABLE entry (id bigint PRIMARY KEY, case_id integer NOT NULL, unit_id integer NOT NULL,
+    mark text NOT NULL, date date NOT NULL, tokens text NOT NULL,
+    vector tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, tokens)) STORED);
+"""
+MARKS = [("public", 15), ("internal", 60), ("personal", 15), ("commercial_secret", 7),
+         ("state_secret", 3)]
+
+
+def generate(cases: int, seed: int) -> float:
+    import psycopg
+
+    from search.segmentation import build_segmenter
+
+    index_tokens = build_segmenter().index_tokens  # the file dictionary (no database here)
+    rng = random.Random(seed)
+    parts = [re.split(r"\{[^}]*\}", t) for t in templates()]
+    parts_tokens = [[" ".join(index_tokens(piece)) for piece in pieces] for pieces in parts]
+    names = [fill(rng.choice(("{party}", "{lead}", "{place}", "{day}", "{fact}", "{basis}")),
+                  rng) for _ in range(30000)]
+    name_tokens = [" ".join(index_tokens(name)) for name in names]
+    marks = [mark for mark, weight in MARKS for _ in range(weight)]
+    start = time.perf_counter()
+    with psycopg.connect(bench_url(), autocommit=True) as conn:
+        conn.execute(DDL)
+        with conn.cursor().copy("COPY entry (id, case_id, unit_id, mark, date, tokens) "
+                                "FROM STDIN") as copy:
+            for case in range(1, cases + 1):
+                tokens, length = [], 0
+                target = rng.randint(300, 2000)
+                while length < target:
+                    index = rng.randrange(len(parts))
+                    for position, piece_tokens in enumerate(parts_tokens[index]):
+                        tokens.append(piece_tokens)
+                        length += len(parts[index][position])
+                        if position < len(parts_tokens[index]) - 1:
+                            tokens.append(rng.choice(name_tokens))
+                            length += 4
+                number = f"郑建罚{2016 + case % 10}{case}号"
+                tokens.append(number)
+                day = date(2016, 1, 1) + timedelta(days=rng.randrange(3650))
+                copy.write_row((case, case, 1 + case % 10, rng.choice(marks), day,
+                                " ".join(tokens)))
+        loaded = time.perf_counter() - start
+        index_start = time.perf_counter()
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS rum")
+            conn.execute("CREATE INDEX entry_vector ON entry USING rum (vector rum_tsvector_ops)")
+            engine = "rum"
+        except psycopg.Error:
+            conn.execute("CREATE INDEX entry_vector ON entry USING gin (vector)")
+            engine = "gin"
+        conn.execute("CREATE INDEX entry_newest ON entry (date DESC, id DESC)")
+        conn.execute("CREATE INDEX entry_case ON entry (case_id)")
+        conn.execute("VACUUM ANALYZE entry")
+        print(f"\n2. generated {cases:,} cases: COPY {loaded:.0f} s, indexes ({engine}) "
+              f"{time.perf_counter() - index_start:.0f} s")
+    return loaded
+
+
+# --- 3. queries -----------------------------------------------------------------------------
+
+def timed(conn, sql, params, iterations) -> tuple[float, float]:
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        conn.execute(sql, params).fetchall()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def bands(conn, cases: int) -> dict[str, list[str]]:
+    """Terms by the share of cases holding them, from a sample's statistics."""
+    step = max(1, cases // 5000)
+    rows = conn.execute(
+        f"SELECT word, ndoc FROM ts_stat('SELECT vector FROM entry WHERE id % {step} = 0') "
+        "WHERE length(word) >= 2 AND word !~ '[0-9]'").fetchall()
+    sample = conn.execute(f"SELECT count(*) FROM entry WHERE id % {step} = 0").fetchone()[0] or 1
+    share = {word: ndoc / sample for word, ndoc in rows}
+    ordered = sorted(share, key=share.get)
+    pick = lambda low, high: [w for w in ordered if low <= share[w] < high][:: 7][:5]  # noqa: E731
+    return {"rare": pick(1 / sample, 0.005), "middling": pick(0.02, 0.1),
+            "frequent": pick(0.4, 0.95)}
+
+
+def bench_queries(cases: int, iterations: int, seed: int) -> None:
+    import psycopg
+
+    rng = random.Random(seed)
+    with psycopg.connect(bench_url(), autocommit=True) as conn:
+        engine = "rum" if conn.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'entry_vector' "
+            "AND indexdef ILIKE '%using rum%'").fetchone() else "gin"
+        chosen = bands(conn, cases)
+        narrow = rng.sample(range(1, cases + 1), 20)
+        queries = {band: [(w, f"'{w}'") for w in words] for band, words in chosen.items()}
+        queries["two-word"] = [(f"{a} {b}", f"'{a}' & '{b}'") for a, b in
+                               zip(chosen["middling"], reversed(chosen["frequent"]))]
+        numbers = rng.sample(range(1, cases + 1), 5)
+        queries["case number"] = [(f"郑建罚〔{2016 + n % 10}〕{n}号", f"'郑建罚{2016 + n % 10}{n}号'")
+                                  for n in numbers]
+        readers = {"narrow": ("case_id = ANY(%s)", [narrow]),
+                   "broad": ("mark IN ('public', 'internal')", [])}
+        order = "vector <=> q" if engine == "rum" else "ts_rank(vector, q) DESC"
+        print(f"\n3. queries ({engine}), p50/p95 ms over {iterations} runs each")
+        print(f"   {'band':12} {'query':26} {'count':>13} {'newest20 narrow':>16} "
+              f"{'newest20 broad':>15} {'matches first':>15} {'ranked20 broad':>15}")
+        verdicts = []
+        for band, items in queries.items():
+            for label, tsquery in items:
+                count = timed(conn, "SELECT count(*) FROM entry WHERE vector @@ %s::tsquery",
+                              [tsquery], iterations)
+                row = [f"{count[0]:5.1f}/{count[1]:6.1f}"]
+                for reader, (condition, params) in readers.items():
+                    newest = timed(conn, f"SELECT id FROM entry WHERE vector @@ %s::tsquery "
+                                   f"AND {condition} ORDER BY date DESC, id DESC LIMIT 20",
+                                   [tsquery, *params], iterations)
+                    row.append(f"{newest[0]:5.1f}/{newest[1]:6.1f}")
+                    if reader == "broad":
+                        first = timed(conn, f"WITH m AS MATERIALIZED (SELECT id, date FROM entry "
+                                      f"WHERE vector @@ %s::tsquery AND {condition}) SELECT id "
+                                      f"FROM m ORDER BY date DESC, id DESC LIMIT 20",
+                                      [tsquery, *params], iterations)
+                        row.append(f"{first[0]:5.1f}/{first[1]:6.1f}")
+                        # the backend sorts the matches first when the count is <= 2,000
+                        matches = conn.execute("SELECT count(*) FROM entry WHERE vector @@ "
+                                               f"%s::tsquery AND {condition}",
+                                               [tsquery]).fetchone()[0]
+                        if matches <= 2000:
+                            newest = first
+                    verdicts.append((band, reader, label, newest[1] <= 2 * max(count[1], 1.0)))
+                ranked = timed(conn, f"SELECT id FROM entry, to_tsquery('simple', %s) q "
+                               f"WHERE vector @@ q AND mark IN ('public', 'internal') "
+                               f"ORDER BY {order} LIMIT 20", [tsquery], iterations)
+                row.append(f"{ranked[0]:5.1f}/{ranked[1]:6.1f}")
+                if band == "frequent":
+                    verdicts.append(("frequent ranked < 75 ms", "broad", label, ranked[1] < 75))
+                print(f"   {band:12} {label[:24]:26} " + " ".join(f"{c:>15}" for c in row))
+        failed = [v for v in verdicts if not v[3]]
+        print(f"   targets met: {len(verdicts) - len(failed)}/{len(verdicts)}")
+        for band, reader, label, _ in failed:
+            print(f"   missed: {band} {reader} {label}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10, help="segmentation text size")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    import django
+
+    django.setup()
+    bench_segmentation(args.rounds)
+    if not args.reuse:
+        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        admin_execute(f"CREATE DATABASE {BENCH_DB}")
+        generate(args.cases, args.seed)
+    try:
+        bench_queries(args.cases, args.iterations, args.seed)
+    finally:
+        if not args.keep:
+            admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The database backends: SQLite FTS5 (the embedded default) and PostgreSQL full-text search
+on the segmented tokens. Both filter, count and facet in SQL on the reader's visibility
+queryset; only the text match and the rank differ.
+
+Snippets are cut in Python from the page's 20 rows (search.snippets), not by FTS5's
+``snippet()`` or PostgreSQL's ``ts_headline``: those would quote the space-separated token
+stream (行政 执法 行政执法 ...), which is no text a person reads.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from ..models import SearchEntry
+from .base import HIT_FIELDS, Results, SearchBackend, hits_from_rows
+
+TABLE = "casesearch_searchentry"
+FTS_TABLE = "casesearch_fts"
+#: at most this many matching entries are sorted by date after the text match (see _search)
+FEW_MATCHES = 2000
+
+
+def _fts5_query(parsed) -> str:
+    """[[['行政', '执法'], ['记录仪']], [['听证']]] → ("行政" AND "执法" AND "记录仪") OR ("听证").
+    Tokens are letters and digits only (search.segmentation), so quoting is enough."""
+    return " OR ".join(
+        "(" + " AND ".join(f'"{token}"' for term in alternative for token in term) + ")"
+        for alternative in parsed)
+
+
+def _tsquery(parsed) -> str:
+    """The same as a tsquery literal (cast, not parsed again: the tokens stay whole)."""
+    return " | ".join(
+        "(" + " & ".join(f"'{token}'" for term in alternative for token in term) + ")"
+        for alternative in parsed)
+
+
+class DatabaseBackend(SearchBackend):
+    def _match(self, scoped: QuerySet, parsed) -> QuerySet:
+        raise NotImplementedError
+
+    def _ranked(self, matching: QuerySet, parsed) -> QuerySet:
+        raise NotImplementedError
+
+    def _search(self, parsed, scoped, *, facets, sort, page, per_page, scope) -> Results:
+        matching = self._match(scoped, parsed) if parsed else scoped
+        total = matching.count()
+        cases = matching.order_by().values("case_id").distinct() \
+            .filter(case_id__isnull=False).count() if scope == "cases" else 0
+        facet_counts = self.facet_counts(matching, facets) if scope == "cases" else {}
+        if sort == "relevance" and parsed:
+            ordered = self._ranked(matching, parsed)
+        else:
+            ordered = matching.order_by("-date", "-id")
+            if parsed and total <= FEW_MATCHES:
+                # few matches (the count above says so): take them through the text index and
+                # sort them, rather than let the planner walk the (date, id) index through
+                # rows that rarely match (bench/bench_search.py: 0.6–1 s for a rare term)
+                ids = list(matching.order_by().values_list("id", flat=True))
+                ordered = SearchEntry.objects.filter(pk__in=ids).order_by("-date", "-id")
+        offset = (page - 1) * per_page
+        rows = list(ordered.values(*HIT_FIELDS, *(("rank",) if "rank" in ordered.query.extra
+                                                    else ()))[offset:offset + per_page])
+        return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page)
+
+
+class SQLiteBackend(DatabaseBackend):
+    """FTS5 external-content table over SearchEntry.tokens, kept by triggers
+    (search/migrations/0002_engine.py); bm25 ranking."""
+
+    name = "sqlite"
+
+    def _match(self, scoped, parsed):
+        return scoped.filter(pk__in=RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(parsed)]))
+
+    def _ranked(self, matching, parsed):
+        # bm25 is smaller for better matches
+        return matching.extra(
+            select={"rank": f"(SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} "
+                            f"WHERE {FTS_TABLE} MATCH %s AND rowid = {TABLE}.id)"},
+            select_params=[_fts5_query(parsed)]).order_by("rank", "-date", "-id")
+
+    def _clear_engine(self):
+        pass  # the triggers follow the deletes
+
+
+@lru_cache(maxsize=None)
+def _rum_index(alias: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexdef ILIKE %s",
+                       [TABLE, "%USING rum%"])
+        return cursor.fetchone() is not None
+
+
+class PostgresBackend(DatabaseBackend):
+    """A tsvector column generated from the tokens with the 'simple' configuration, indexed
+    with RUM when the extension is installed (ordered by its distance operator) or GIN
+    (ordered by ts_rank)."""
+
+    name = "postgresql"
+
+    def _match(self, scoped, parsed):
+        return scoped.filter(RawSQL(f"{TABLE}.vector @@ %s::tsquery", [_tsquery(parsed)],
+                                    output_field=BooleanField()))
+
+    def _ranked(self, matching, parsed):
+        query = _tsquery(parsed)
+        if _rum_index(connection.alias):
+            return matching.extra(select={"rank": f"{TABLE}.vector <=> %s::tsquery"},
+                                  select_params=[query]).order_by("rank", "-date", "-id")
+        return matching.extra(select={"rank": f"-ts_rank({TABLE}.vector, %s::tsquery)"},
+                              select_params=[query]).order_by("rank", "-date", "-id")

@@ -1,0 +1,114 @@
+"""Indexing on commit of each change, and `reindex` (search/indexing.py, signals.py)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from records import services
+from records.models import StageRecord
+from search.backends import Query, get_backend
+from search.models import SearchEntry, SearchTerm
+from search.services import search_run
+from search import segmentation
+from tests.records import factories as f
+from tests.search.support import case_file, g
+
+pytestmark = pytest.mark.django_db
+
+
+def found(user, text):
+    return sorted(hit.key for hit in search_run(actor=user, query=Query(text=text)).hits)
+
+
+def test_a_change_through_the_services_is_indexed_when_it_commits(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = f.penalty_case()
+    officer = case.actor
+    assert SearchEntry.objects.filter(case_id=case.pk, kind="case").exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record = services.stage_record_add(case=case, actor=officer, stage="investigation",
+                                           occurred_on=date(2026, 3, 3),
+                                           summary="执法记录仪全程记录先行登记保存经过")
+    assert found(officer, "先行登记保存") == []  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert found(officer, "先行登记保存") == [f"stage:{record.pk}"]
+
+
+def test_a_change_that_rolls_back_is_not_indexed(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = f.penalty_case()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                services.stage_record_add(case=case, actor=case.actor, stage="investigation",
+                                          occurred_on=date(2026, 3, 3), summary="回滚的渣土车记录")
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+    assert not callbacks
+    assert found(case.actor, "渣土车") == []
+
+
+def test_a_request_that_adds_many_records_indexes_its_case_once(django_capture_on_commit_callbacks,
+                                                                 django_assert_max_num_queries):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = f.penalty_case()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for n in range(5):
+            services.stage_record_add(case=case, actor=case.actor, stage="investigation",
+                                      occurred_on=date(2026, 3, 3), summary=f"第{n}次现场检查")
+    callbacks[0]()
+    count = SearchEntry.objects.count()
+    for callback in callbacks[1:]:  # the others find nothing left to do
+        with django_assert_max_num_queries(0):
+            callback()
+    assert SearchEntry.objects.count() == count
+    assert len(found(case.actor, "现场检查")) >= 5
+
+
+def test_reindex_twice_gives_the_same_results_and_shows_progress():
+    officer = g.person("officer", "officer")
+    for n in range(3):
+        case_file(summary=f"第{n}次执法记录仪现场检查", index=False)
+    err, out = io.StringIO(), io.StringIO()
+    call_command("reindex", "--batch", "2", verbosity=2, stdout=out, stderr=err)
+    first = search_run(actor=officer, query=Query(text="执法记录仪"))
+    entries = sorted(SearchEntry.objects.values_list("key", "tokens"))
+    call_command("reindex", verbosity=2, stdout=io.StringIO(), stderr=io.StringIO())
+    second = search_run(actor=officer, query=Query(text="执法记录仪"))
+    assert [h.key for h in first.hits] == [h.key for h in second.hits] and first.total == 3
+    assert sorted(SearchEntry.objects.values_list("key", "tokens")) == entries
+    assert "3/3" in err.getvalue() and "#" in err.getvalue()
+    assert "3 件案卷" in out.getvalue()
+
+
+def test_reindex_drops_entries_of_records_that_are_gone():
+    case = case_file()
+    get_backend().index_documents([])
+    SearchEntry.objects.create(key="stage:999999", kind="stage", case_id=case.pk, title="旧",
+                               tokens="旧")
+    SearchEntry.objects.create(key="case:888888", kind="case", case_id=888888, title="旧",
+                               tokens="旧")
+    call_command("reindex", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not SearchEntry.objects.filter(key__in=["stage:999999", "case:888888"]).exists()
+    assert StageRecord.objects.filter(case=case).exists()
+
+
+def test_a_word_added_by_an_administrator_is_cut_whole_after_reindex():
+    officer = g.person("officer", "officer")
+    case_file(summary="对渣土运输备案情况进行检查")
+    try:
+        SearchTerm.objects.create(word="渣土运输备案", note="测试")
+        call_command("reindex", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+        assert segmentation.query_tokens("渣土运输备案") == ["渣土运输备案"]
+        assert len(found(officer, "渣土运输备案")) == 1
+    finally:
+        SearchTerm.objects.all().delete()
+        segmentation.reset()
