@@ -26,3 +26,4 @@ from portal.pages.checklist import ChecklistEntry, ChecklistPage  # noqa: E402,F
 from portal.pages.guide import RuleGuidePage  # noqa: E402,F401
 from portal.pages.rules import ArticlePage, ChapterPage, RegulationPage, RulesIndexPage  # noqa: E402,F401
 from portal.pages.wording import WordingGuidePage, WordingPhrase, WordingSituationPage  # noqa: E402,F401
+from portal.supervision.models import RectificationAnswer, RectificationNotice  # noqa: E402,F401
