@@ -9,8 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from access.two_factor import views as two_factor_views
 from access.two_factor.admin_site import TwoFactorAdminSite
+from records.views.case_list import case_list as records_case_list
 
 from . import language, views
+from .supervision import urls as supervision_urls
 
 # The Django admin asks for the second factor (its login leads to the portal's two-step login).
 admin.site.__class__ = TwoFactorAdminSite
@@ -20,10 +22,9 @@ portal_patterns = (
         path("accounts/login/", two_factor_views.LoginView.as_view(), name="login"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
         path("language/<str:code>/", language.language_switch, name="language"),
-        path("cases/", views.area, {"code": "cases"}, name="cases"),
-        path("requests/", views.area, {"code": "requests"}, name="requests"),
-        path("search/", views.area, {"code": "search"}, name="search"),
-        path("supervision/", views.area, {"code": "supervision"}, name="supervision"),
+        # the name the navigation may reverse; /cases/ itself resolves to records.urls below
+        path("cases/", records_case_list, name="cases"),
+        *supervision_urls.urlpatterns,
     ],
     "portal",
 )
@@ -36,10 +37,18 @@ urlpatterns = [
     path("admin/login/", two_factor_views.admin_login_redirect),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # the case files: list, case page, entry forms, file download and media play
+    path("cases/", include("records.urls")),
     path("", include(portal_patterns)),
+    path("search/", include("search.urls")),
+    # view and copy requests and their approval (第二十八条)
+    path("requests/", include("access.requests.urls")),
     path("", include("access.two_factor.urls")),
     # the secrecy officer's page: who can see a case or record and why (第二十九条)
     path("access/", include("access.urls")),
+    # the REST API, its OpenAPI schema and docs (the upload path goes around Django: portal/asgi.py)
+    path("api/v1/requests/", include("access.requests.api_urls")),
+    path("api/", include("records.api.urls")),
     # Wagtail serves every other path from the page tree; keep it last.
     path("", include(wagtail_urls)),
 ]

@@ -6,7 +6,9 @@ A logged-in session that has not passed the second factor is sent to step-up
 - its user must use two factors (``second_factor_required``) and asks for anything but the
   login, enrolment, step-up, log-out and static paths.
 The portal login never makes such a session; this catches any other way one could be made.
-Requests from scripts (``X-Requested-With``) get 403 instead of a redirect.
+Requests from scripts (``X-Requested-With``) get 403 instead of a redirect; so do API calls
+(/api/...), answered in JSON (``{"error": ..., "verify_url": ...}``) with a `denied` line in
+the access log, since an API client cannot follow a redirect to a login page.
 Install after django_otp.middleware.OTPMiddleware.
 """
 
@@ -15,11 +17,27 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.http import HttpResponseForbidden, HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.urls import NoReverseMatch, reverse
 
 from .services import second_factor_required, session_is_verified
 from .views import with_next
+
+
+API_PREFIX = "/api/"
+API_REFUSAL = "须先通过双因素认证（第二十九条）"
+
+
+def _api_refusal(request) -> JsonResponse:
+    """JSON 403 for an API call by a session that has not passed the second factor, logged
+    before it is sent."""
+    from access.events import Action, Outcome, access_log_write
+
+    access_log_write(actor=request.user, action=Action.DENIED, outcome=Outcome.DENIED,
+                     request=request, detail={"reason": "second_factor_required",
+                                              "api": request.path_info[:200]})
+    return JsonResponse({"error": API_REFUSAL, "verify_url": reverse("two_factor:verify")},
+                        status=403, json_dumps_params={"ensure_ascii": False})
 
 
 class SecondFactorMiddleware:
@@ -32,6 +50,8 @@ class SecondFactorMiddleware:
             if not session_is_verified(user) and (
                 self._is_admin(request.path) or second_factor_required(user)
             ):
+                if request.path_info.startswith(API_PREFIX):
+                    return _api_refusal(request)
                 if request.headers.get("x-requested-with") == "XMLHttpRequest":
                     return HttpResponseForbidden("second factor required")
                 return HttpResponseRedirect(with_next("two_factor:verify",

@@ -55,14 +55,15 @@ def case_unmask(request, pk: int):
         access = case_for(request, pk)
     except StepUp:
         return step_up_redirect(request, reverse("records:case", args=[pk]))
-    if access.content.allowed:
+    decision = access.content
+    if decision.allowed:
         decision = gate.decide(request.user, gate.VIEW_PERSONAL, access.case)
         if not decision.allowed and decision.rule == "step_up":
             return step_up_redirect(request, reverse("records:case", args=[pk]))
-        if not decision.allowed:
-            access_log_write(actor=request.user, action="unmask", outcome="denied",
-                             obj=access.case, request=request,
-                             detail={"reason": decision.reason, "rule": decision.rule})
+    if not decision.allowed:
+        access_log_write(actor=request.user, action="unmask", outcome="denied",
+                         obj=access.case, request=request,
+                         detail={"reason": decision.reason, "rule": decision.rule})
     return render_case_page(request, access, unmask=True)
 
 

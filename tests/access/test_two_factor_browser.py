@@ -9,8 +9,16 @@ import re
 from base64 import b32decode
 from urllib.parse import parse_qs, unquote, urlparse
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from access import gate
+from tests.access import gate_support as g
+from tests.access.two_factor_support import force_login_verified
 
 from tests.access.two_factor_support import PASSWORD, totp_code, user_with_role
 from tests.conftest import require
@@ -83,6 +91,39 @@ def test_secrecy_officer_enrols_by_scanning_the_qr_code_and_logs_in_with_a_code(
     assert page.locator(".site-user__name").inner_text() == "测试secrecy2"
     page.screenshot(path=str(artifacts_dir / "two-factor-logged-in.png"), full_page=True)
 
-    # TODO(access gate): the secrecy officer grants a permission that expires (第二十九条),
-    # e.g. opens a case marked personal, grants "view" to an officer until a date, and the
-    # officer sees the case until then. Comes with the access gate (issue 5, later part).
+    # The secrecy officer grants an officer of another unit "view" on a case marked personal
+    # until a set time (第二十九条), on the secrecy page; the grant row shows its end.
+    case = g.case("xiaofang", "personal")
+    g.party(case)
+    grantee = g.person("reader_b", "officer", unit_code="shenpi")
+    reader = Client()
+    force_login_verified(reader, grantee)
+    assert reader.get(f"/cases/{case.pk}/").status_code == 404  # before: not even that it exists
+
+    ends = (timezone.localtime() + timedelta(days=7)).replace(second=0, microsecond=0)
+    page.goto(f"/access/cases/{case.pk}/who/")
+    page.fill("#id_grant-username", "reader_b")
+    page.select_option("#id_grant-action", "view")
+    page.fill("#id_grant-valid_until", ends.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_grant-reason", "依批准的调阅申请（第二十八条）")
+    page.locator("form.grant-form button[type=submit]").click()
+    page.wait_for_load_state()
+    row = page.locator(".who-can-see__grants tr", has_text="reader_b")
+    assert row.count() == 1
+    assert ends.strftime("%Y-%m-%d %H:%M") in row.inner_text()
+    page.screenshot(path=str(artifacts_dir / "two-factor-grant-expiring.png"), full_page=True)
+
+    spec = gate.guarded_for(case)
+    grant = spec.user_grants.objects.get(user=grantee, content_object=case)
+    assert grant.permission.codename.startswith("view_")
+    assert grant.valid_until == ends and grant.revoked_at is None
+    assert grant.granted_by.username == "secrecy2"
+
+    # after: the grantee reads the case (the second factor passed: personal data, 第二十九条)
+    response = reader.get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert case.number in response.content.decode()
+    assert gate.decide(g.verified(g.fresh(grantee)), gate.VIEW, case).allowed
+    # and no longer once the end has passed (judged when checked, not by a job)
+    later = ends + timedelta(seconds=1)
+    assert not gate.decide(g.verified(g.fresh(grantee)), gate.VIEW, case, at=later).allowed

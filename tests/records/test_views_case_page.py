@@ -156,3 +156,17 @@ def test_opening_a_sealed_case_asks_for_the_second_factor(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/verify/")
     login(client, world["officer"])
     assert client.get(f"/cases/{sealed.pk}/").status_code == 200
+
+
+def test_a_reader_who_sees_only_metadata_is_led_to_the_request_form_for_that_case(client):
+    """第二十八条: what the page withholds can be asked for; the link names this case and the
+    form it leads to knows it."""
+    world = g.bureau()
+    sealed = world["state_secret"]
+    login(client, world["legal"])
+    html = client.get(f"/cases/{sealed.pk}/").content.decode()
+    link = re.search(r'id="request-access" href="([^"]+)"', html).group(1)
+    assert link == f"/requests/new/?target=cases/{sealed.pk}"
+    form = client.get(link)
+    assert form.status_code == 200
+    assert sealed.number in form.content.decode()
