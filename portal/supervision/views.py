@@ -4,7 +4,7 @@ review export; each read is logged before it is sent."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET
 from access import clock
 from access.events import access_log_write
 from access.models import Unit
+from access.roles import user_role_codes
 from records.views.common import login_required
 
 from . import figures, params, presentation
-from .access import require_supervisor
+from .access import head_unit_id, is_supervisor, require_supervisor
 
 PAGE_SIZE = 50
 
@@ -24,6 +25,9 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def dashboard(request):
+    if not is_supervisor(request.user) and _has_own_warnings(request.user):
+        # the navigation's 监督管理 leads officers and heads to their own deadline warnings
+        return redirect("portal:supervision_my")
     require_supervisor(request.user)
     now = clock.now()
     period = params.period_from(request.GET, timezone.localdate(now))
@@ -65,3 +69,8 @@ def cases(request):
     return render(request, "portal/supervision/cases.html", {
         "period": period, "figure": figure, "figure_label": label[figure], "page": page,
         "rows": shown, "query": query.urlencode()})
+
+
+def _has_own_warnings(user) -> bool:
+    """Officers see their own deadline warnings, heads of unit their unit's (第二十五条)."""
+    return head_unit_id(user) is not None or "officer" in user_role_codes(user)

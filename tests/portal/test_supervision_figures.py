@@ -130,7 +130,9 @@ def test_dashboard_numbers_link_to_their_cases_through_the_gate(world, client):
 def test_others_may_not_open_the_dashboard(world, client, who):
     user = world["head"] if who == "head" else world["officers"]["xiaofang"][0].user
     force_login_verified(client, user)
-    assert client.get("/supervision/").status_code == 403
+    dashboard = client.get("/supervision/")
+    assert dashboard.status_code == 302 and dashboard["Location"] == "/supervision/my/"
+    assert client.get(dashboard["Location"]).status_code == 200
     assert client.get("/supervision/cases/?figure=total").status_code == 403
     assert client.get("/supervision/export/?unit=1&year=2026").status_code == 403
 
