@@ -32,7 +32,6 @@ from access import gate
 from records import services
 from records.archiving import (
     ARCHIVE_BLOCKING,
-    ArchiveIncomplete,
     archive_problems,
     case_catalogue,
     case_file_archive,
@@ -112,26 +111,11 @@ def _rerender(request, access, error: str, **forms):
 @login_required
 @require_POST
 def case_close(request, pk: int):
-    """The approver records the approval of closing (结案审批, 第十六条). Approving needs the
-    gate's `approve`, judged on the case's metadata (the gate's rule), not its content."""
-    try:
-        access = case_for(request, pk)
-    except StepUp:
-        return step_up_redirect(request, reverse("records:case", args=[pk]))
-    case = access.case
-    if not gate.decide(request.user, gate.APPROVE, case).allowed:
-        raise PermissionDenied("只有承办机构负责人或局负责人可以审批结案（第十六条）")
-    form = CaseCloseForm(request.POST, requesters=requesters_for(case, request.user))
-    if form.is_valid():
-        requester = get_user_model().objects.get(pk=form.cleaned_data["requester"])
-        try:
-            case_file_close(case=case, actor=requester, approved_by=request.user,
-                            act_ended_on=form.cleaned_data["act_ended_on"],
-                            note=form.cleaned_data["note"])
-        except (CaseFileError, RecordsPermissionDenied) as error:
-            return _rerender(request, access, _message(error), close_form=form)
-        return _back(case)
-    return _rerender(request, access, "请填写结案审批（第十六条）", close_form=form)
+    """The approver records the approval of closing (结案审批, 第十六条)."""
+    return _approve(request, pk, form_class=CaseCloseForm, form_key="close_form",
+                    step="结案", run=lambda case, requester, data: case_file_close(
+                        case=case, actor=requester, approved_by=request.user,
+                        act_ended_on=data["act_ended_on"], note=data["note"]))
 
 
 @never_cache
@@ -140,25 +124,31 @@ def case_close(request, pk: int):
 def case_archive(request, pk: int):
     """The approver records the approval of archiving (归档, 第十六条, 第二十五条); refused,
     with each gap and its article, while the file is incomplete."""
+    return _approve(request, pk, form_class=CaseArchiveForm, form_key="archive_form",
+                    step="归档", run=lambda case, requester, data: case_file_archive(
+                        case=case, actor=requester, approved_by=request.user,
+                        note=data["note"]))
+
+
+def _approve(request, pk: int, *, form_class, form_key: str, step: str, run):
+    """One approval step: approving needs the gate's `approve`, judged on the case's metadata
+    (the gate's rule), not its content; the approver names the officer who asked."""
     try:
         access = case_for(request, pk)
     except StepUp:
         return step_up_redirect(request, reverse("records:case", args=[pk]))
     case = access.case
     if not gate.decide(request.user, gate.APPROVE, case).allowed:
-        raise PermissionDenied("只有承办机构负责人或局负责人可以审批归档（第十六条）")
-    form = CaseArchiveForm(request.POST, requesters=requesters_for(case, request.user))
-    if form.is_valid():
-        requester = get_user_model().objects.get(pk=form.cleaned_data["requester"])
-        try:
-            case_file_archive(case=case, actor=requester, approved_by=request.user,
-                              note=form.cleaned_data["note"])
-        except ArchiveIncomplete as error:
-            return _rerender(request, access, _message(error), archive_form=form)
-        except (CaseFileError, RecordsPermissionDenied) as error:
-            return _rerender(request, access, _message(error), archive_form=form)
-        return _back(case)
-    return _rerender(request, access, "请填写归档审批（第十六条）", archive_form=form)
+        raise PermissionDenied(f"只有承办机构负责人或局负责人可以审批{step}（第十六条）")
+    form = form_class(request.POST, requesters=requesters_for(case, request.user))
+    if not form.is_valid():
+        return _rerender(request, access, f"请填写{step}审批（第十六条）", **{form_key: form})
+    requester = get_user_model().objects.get(pk=form.cleaned_data["requester"])
+    try:
+        run(case, requester, form.cleaned_data)
+    except (CaseFileError, RecordsPermissionDenied) as error:  # ArchiveIncomplete among them
+        return _rerender(request, access, _message(error), **{form_key: form})
+    return _back(case)
 
 
 @never_cache
