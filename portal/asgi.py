@@ -13,6 +13,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_application = get_asgi_application()
 
+from records.upload_app import lifespan_answer  # noqa: E402
 from records.upload_endpoint import UPLOAD_PATH, make_docking_upload_app  # noqa: E402
 
 
@@ -33,13 +34,8 @@ class PathRouter:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await lifespan_answer(receive, send)
+            return
         app = self.app_for(scope.get("path", "")) if scope["type"] == "http" else None
         await (app or self.default)(scope, receive, send)
 

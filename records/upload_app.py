@@ -57,7 +57,7 @@ class UploadApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan_answer(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -146,7 +146,8 @@ async def _answer(send: Send, status: int, body: dict, extra_headers=()) -> None
     await send({"type": "http.response.body", "body": payload})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def lifespan_answer(receive: Receive, send: Send) -> None:
+    """Answer the ASGI lifespan protocol: nothing to start or stop."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
