@@ -38,41 +38,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+import pg_scratch  # bench/pg_scratch.py (the script's folder is on sys.path)
+
 BENCH_DB = "bench_permissions"
 MARKS = [("public", 0.15), ("internal", 0.60), ("personal", 0.15), ("commercial_secret", 0.07),
          ("state_secret", 0.03)]
 
 
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-
-
-def admin_execute(sql: str) -> None:
-    import psycopg
-
-    url = server_url().rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(sql)
-
-
 def django_setup() -> None:
-    sys.path.insert(0, str(PROJECT))
-    os.environ["DATABASE_URL"] = server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("bench_permissions needs PostgreSQL")
+    pg_scratch.django_setup(BENCH_DB)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -400,8 +376,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure an existing database")
     args = parser.parse_args()
     if not args.reuse:
-        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin_execute(f"CREATE DATABASE {BENCH_DB}")
+        pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        pg_scratch.admin_execute(f"CREATE DATABASE {BENCH_DB}")
     django_setup()
     try:
         if not args.reuse:
@@ -414,7 +390,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 if __name__ == "__main__":

@@ -42,24 +42,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pg_scratch  # bench/pg_scratch.py (the script's folder is on sys.path)
+
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 BENCH_DB = "bench_search"
 
 
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-
-
 def bench_url() -> str:
-    return server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
-def admin_execute(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server_url().rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+    return pg_scratch.database_url(BENCH_DB)
 
 
 def templates() -> list[str]:
@@ -300,14 +291,14 @@ def main() -> None:
     django.setup()
     bench_segmentation(args.rounds)
     if not args.reuse:
-        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin_execute(f"CREATE DATABASE {BENCH_DB}")
+        pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        pg_scratch.admin_execute(f"CREATE DATABASE {BENCH_DB}")
         generate(args.cases, args.seed)
     try:
         bench_queries(args.cases, args.iterations, args.seed)
     finally:
         if not args.keep:
-            admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 if __name__ == "__main__":

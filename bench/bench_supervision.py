@@ -26,44 +26,19 @@ Measured (median of --runs):
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-PROJECT = Path(__file__).resolve().parent.parent
+import pg_scratch  # bench/pg_scratch.py (the script's folder is on sys.path)
+
 BENCH_DB = "bench_supervision"
 NOW = datetime(2026, 12, 31, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def server_url() -> str:
-    return os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-
-
-def admin_execute(sql: str) -> None:
-    import psycopg
-
-    url = server_url().rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(sql)
-
-
 def django_setup() -> None:
-    sys.path.insert(0, str(PROJECT))
-    os.environ["DATABASE_URL"] = server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("bench_supervision needs PostgreSQL")
+    pg_scratch.django_setup(BENCH_DB)
 
 
 def generate(n: int) -> None:
@@ -172,7 +147,7 @@ def generate(n: int) -> None:
 def admin_vacuum() -> None:
     import psycopg
 
-    url = server_url().rsplit("/", 1)[0] + "/" + BENCH_DB
+    url = pg_scratch.database_url(BENCH_DB)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
 
@@ -233,8 +208,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     if not args.reuse:
-        admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin_execute(f"CREATE DATABASE {BENCH_DB}")
+        pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        pg_scratch.admin_execute(f"CREATE DATABASE {BENCH_DB}")
     django_setup()
     try:
         if not args.reuse:
@@ -245,7 +220,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
 
 
 if __name__ == "__main__":
