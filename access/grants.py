@@ -122,7 +122,7 @@ def grant_give(*, actor, obj, action: str, user=None, group: Group | None = None
     _require_grant(actor, obj, request=request, verb="grant")
     now = clock.now()
     valid_from = valid_from or now
-    problems = _grant_problems(actor=actor, spec=spec, action=action, user=user, group=group,
+    problems = grant_problems(actor=actor, spec=spec, action=action, user=user, group=group,
                                valid_from=valid_from, valid_until=valid_until, reason=reason,
                                now=now)
     if problems:
@@ -141,7 +141,7 @@ def grant_give(*, actor, obj, action: str, user=None, group: Group | None = None
             valid_until=valid_until, reason=reason.strip(), granted_by=actor, granted_at=now,
             **holder)
         access_log_write(actor=actor, action="grant", outcome="ok", obj=obj, request=request,
-                         detail=_detail(grant, action, superseded=[g.pk for g in superseded]))
+                         detail=grant_log_detail(grant, action, superseded=[g.pk for g in superseded]))
     return grant
 
 
@@ -160,7 +160,7 @@ def grant_revoke(*, actor, grant, reason: str, request=None):
         grant.revoked_at, grant.revoked_by, grant.revoke_reason = clock.now(), actor, reason.strip()
         grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
         access_log_write(actor=actor, action="revoke", outcome="ok", obj=obj, request=request,
-                         detail={**_detail(grant, grant.action), "revoke_reason": grant.revoke_reason})
+                         detail={**grant_log_detail(grant, grant.action), "revoke_reason": grant.revoke_reason})
     return grant
 
 
@@ -175,8 +175,11 @@ def _require_grant(actor, obj, *, request, verb: str) -> None:
         raise AccessDenied(decision)
 
 
-def _grant_problems(*, actor, spec, action, user, group, valid_from, valid_until, reason,
-                    now) -> list[str]:
+def grant_problems(*, actor, spec, action, user, group, valid_from, valid_until, reason,
+                   now) -> list[str]:
+    """Every reason the rules refuse this grant (empty: it may be given). The rules of the
+    grant itself, not of who gives it: ``grant_give`` asks the gate for the giver's right
+    first; access.requests.granting, giving on behalf of the approvers, calls this alone."""
     problems = []
     if spec is None:
         return [f"该对象不能授权（{ARTICLE}）"]
@@ -207,7 +210,8 @@ def _grant_problems(*, actor, spec, action, user, group, valid_from, valid_until
     return problems
 
 
-def _detail(grant, action, **extra) -> dict:
+def grant_log_detail(grant, action, **extra) -> dict:
+    """The access-log detail of giving or revoking `grant` (one shape for every giver)."""
     holder = grant.holder
     return {
         "grant_id": grant.pk, "permission": action,

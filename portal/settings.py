@@ -275,6 +275,10 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Who builds a copy package for an approved copy request (第二十八条): access names it here
 # rather than importing records (layers).
 ACCESS_COPY_PACKAGE_BUILDER = "records.copy_packages.copy_package_for_request"
+# What the builder can add on request (e.g. a burned-in stamp on video copies, where ffmpeg is
+# installed), and the URL name of the online viewer of an approved request.
+ACCESS_COPY_PACKAGE_OPTIONS = "records.copy_packages.copy_package_options"
+ACCESS_REQUEST_VIEWER = "records:request_viewer"
 
 # --- access log (access/log) -------------------------------------------------------------
 # Lanes of the hash chain: writers on different lanes never wait for each other.

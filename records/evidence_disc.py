@@ -19,6 +19,9 @@ while it is copied, and an image whose original no longer matches its hash is re
 
 `disc_verify(path)` re-hashes every file on an image against its manifest, and each original
 against the store: the original with that hash must be in the store and still match it.
+
+The writer (`iso_image_write`, with `disc_file` and `disc_name` for the names) is shared: a
+copy package for a request delivered on disc (records.copy_packages) is written by it too.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ class ExportResult:
 
 # --- names -------------------------------------------------------------------------------------
 
-def _disc_name(name: str, prefix: str) -> str:
+def disc_name(name: str, prefix: str) -> str:
     """A Joliet/Rock Ridge file name from a user's file name: its last part only, without
     control characters or the characters Joliet forbids, at most 64 characters."""
     text = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -99,7 +102,7 @@ def _disc_name(name: str, prefix: str) -> str:
     return full
 
 
-def _iso_extension(name: str) -> str:
+def iso_extension(name: str) -> str:
     suffix = re.sub(r"[^A-Z0-9]", "", PurePosixPath(name or "").suffix.upper())[:8]
     return f".{suffix}" if suffix else ""
 
@@ -110,7 +113,7 @@ def _iso_path(joliet: str, iso_name: str) -> str:
     return f"{folder}/{iso_name};1"
 
 
-def _generated(joliet: str, iso_name: str, data: bytes) -> DiscFile:
+def disc_file(joliet: str, iso_name: str, data: bytes) -> DiscFile:
     return DiscFile(joliet, _iso_path(joliet, iso_name), len(data),
                     hashlib.sha256(data).hexdigest(), data=data)
 
@@ -130,7 +133,7 @@ def _note_text(case: Case, number: int, av: AVRecord) -> str:
         f"案号：{case.number}",
         f"案由：{case.title}",
         f"序号：{number:03d}",
-        f"原始文件：{ORIGINALS_DIR}/{_disc_name(av.original_name, f'{number:03d}')}",
+        f"原始文件：{ORIGINALS_DIR}/{disc_name(av.original_name, f'{number:03d}')}",
         f"SHA-256：{av.sha256}",
         f"大小：{av.size} 字节",
         f"类型：{av.get_media_kind_display()}（{av.mime or '未知'}）",
@@ -182,18 +185,18 @@ def disc_plan(*, case: Case, actor, store=None) -> list[DiscFile]:
     for number, av in enumerate(records, start=1):
         if not store.exists(av.sha256):
             raise EvidenceDiscError(f"音像记录#{av.pk}的原始文件不在原始资料库中，请运行 verify_media（第二十八条）")
-        joliet = f"{ORIGINALS_DIR}/{_disc_name(av.original_name, f'{number:03d}')}"
-        files.append(DiscFile(joliet, _iso_path(joliet, f"O{number:03d}{_iso_extension(av.original_name)}"),
+        joliet = f"{ORIGINALS_DIR}/{disc_name(av.original_name, f'{number:03d}')}"
+        files.append(DiscFile(joliet, _iso_path(joliet, f"O{number:03d}{iso_extension(av.original_name)}"),
                               store.size(av.sha256), av.sha256,
                               open_original=lambda sha=av.sha256: store.open(sha)))
-        notes.append(_generated(f"{NOTES_DIR}/{number:03d}-取证说明.txt", f"N{number:03d}.TXT",
-                                _note_text(case, number, av).encode("utf-8")))
+        notes.append(disc_file(f"{NOTES_DIR}/{number:03d}-取证说明.txt", f"N{number:03d}.TXT",
+                               _note_text(case, number, av).encode("utf-8")))
     files += notes
     entries = catalogue_entries(case, store=store)
     for volume in catalogue_volumes_for(case, actor):
         iso_name = "MAIN.PDF" if volume == Volume.MAIN else "RESTRICT.PDF"
         pdf = case_catalogue(case=case, actor=actor, volume=volume, entries=entries)
-        files.append(_generated(f"{CATALOGUE_DIR}/卷内目录-{VOLUME_LABELS[volume]}.pdf", iso_name, pdf))
+        files.append(disc_file(f"{CATALOGUE_DIR}/卷内目录-{VOLUME_LABELS[volume]}.pdf", iso_name, pdf))
     return files
 
 
@@ -250,50 +253,63 @@ class _HashingReader:
         return self.hasher.hexdigest()
 
 
+def iso_image_write(files: list[DiscFile], target: BinaryIO, *, volume_id: str,
+                    directories: dict[str, str] = DIRECTORIES) -> dict[str, str]:
+    """Write `files` to the binary file `target` as an ISO 9660 image (level 3, Joliet and
+    Rock Ridge names). Originals (``open_original``) are streamed, never loaded whole, and
+    hashed while they are copied: returns their SHA-256 as read, by path on the disc."""
+    import pycdlib
+
+    iso = pycdlib.PyCdlib()
+    # the Joliet volume descriptor holds the identifier in 32 bytes of UCS-2: 16 characters
+    iso.new(interchange_level=3, joliet=3, rock_ridge="1.09", vol_ident=volume_id[:16],
+            app_ident_str="ENFORCEMENT RECORDS PORTAL")
+    for joliet_dir, iso_dir in directories.items():
+        if any(item.joliet.startswith(joliet_dir + "/") for item in files):
+            iso.add_directory(f"/{iso_dir}", rr_name=joliet_dir, joliet_path=f"/{joliet_dir}")
+    readers: list[tuple[DiscFile, _HashingReader]] = []
+    with ExitStack() as stack:
+        for item in files:
+            if item.open_original is not None:
+                reader = _HashingReader(stack.enter_context(item.open_original()))
+                readers.append((item, reader))
+                source = reader
+            else:
+                source = io.BytesIO(item.data)
+            iso.add_fp(source, item.size, item.iso, rr_name=item.rr_name,
+                       joliet_path=f"/{item.joliet}")
+        iso.write_fp(target, blocksize=BLOCK)
+        iso.close()
+    return {item.joliet: reader.hexdigest() for item, reader in readers}
+
+
 def evidence_disc_export(*, case: Case, actor, output: Path | str, request=None,
                          store=None) -> ExportResult:
     """Write the evidence disc of `case` to `output` (an ISO 9660 image)."""
-    import pycdlib
-
     output = Path(output)
     exported_at = timezone.now()
     files = disc_plan(case=case, actor=actor, store=store)
-    files.insert(0, _generated(README, "README.TXT", _readme(case, actor, files, exported_at)))
+    files.insert(0, disc_file(README, "README.TXT", _readme(case, actor, files, exported_at)))
     manifest = manifest_text(files)
     manifest_sha256 = hashlib.sha256(manifest).hexdigest()
     events.record_event(actor=actor, action=EXPORT, obj=case, request=request, detail={
         "evidence_disc": output.name, "manifest_sha256": manifest_sha256,
         "originals": [item.sha256 for item in files if item.open_original is not None]})
-    iso = pycdlib.PyCdlib()
-    iso.new(interchange_level=3, joliet=3, rock_ridge="1.09",
-            vol_ident=f"EVIDENCE_{case.pk}"[:32], app_ident_str="ENFORCEMENT RECORDS PORTAL")
-    for joliet_dir, iso_dir in DIRECTORIES.items():
-        if any(item.joliet.startswith(joliet_dir + "/") for item in files):
-            iso.add_directory(f"/{iso_dir}", rr_name=joliet_dir, joliet_path=f"/{joliet_dir}")
-    readers: list[tuple[DiscFile, _HashingReader]] = []
     temp = output.with_name(f".{output.name}.part")
     try:
-        with ExitStack() as stack:
-            for item in [*files, _generated(MANIFEST, "MANIFEST.SHA256", manifest)]:
-                if item.open_original is not None:
-                    reader = _HashingReader(stack.enter_context(item.open_original()))
-                    readers.append((item, reader))
-                    source = reader
-                else:
-                    source = io.BytesIO(item.data)
-                iso.add_fp(source, item.size, item.iso, rr_name=item.rr_name,
-                           joliet_path=f"/{item.joliet}")
-            iso.write(str(temp), blocksize=BLOCK)
-            iso.close()
-        changed = [item for item, reader in readers if reader.hexdigest() != item.sha256]
+        with open(temp, "wb") as handle:
+            read = iso_image_write([*files, disc_file(MANIFEST, "MANIFEST.SHA256", manifest)],
+                                   handle, volume_id=f"EVIDENCE_{case.pk}")
+            handle.flush()
+            os.fsync(handle.fileno())
+        changed = [item for item in files
+                   if item.open_original is not None and read[item.joliet] != item.sha256]
         if changed:
             names = "、".join(item.joliet for item in changed)
             events.record_event(actor=actor, action=EXPORT, obj=case, outcome="failed",
                                 detail={"evidence_disc": output.name,
                                         "changed": [item.sha256 for item in changed]})
             raise EvidenceDiscError(f"原始文件与登记的SHA-256不符，未生成光盘：{names}（第二十八条）")
-        with open(temp, "rb+") as file:
-            os.fsync(file.fileno())
         os.replace(temp, output)
     finally:
         temp.unlink(missing_ok=True)

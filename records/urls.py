@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import case_archive, case_list, case_page, entry, entry_records, files
+from .views import case_archive, case_list, case_page, entry, entry_records, files, viewer
 
 app_name = "records"
 
 urlpatterns = [
     path("", case_list.case_list, name="case_list"),
     path("new/", entry.case_open, name="case_open"),
+    path("viewer/<int:request_pk>/", viewer.request_viewer, name="request_viewer"),
     path("<int:pk>/", case_page.case_page, name="case"),
     path("<int:pk>/unmask/", case_page.case_unmask, name="case_unmask"),
     path("<int:pk>/close/", case_archive.case_close, name="case_close"),

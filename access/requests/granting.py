@@ -6,7 +6,7 @@ request number. Withdrawing an approved request revokes them.
 
 The grant rows are access.grants' tables; giving them does not go through ``grant_give``
 (which asks for the secrecy officer's own grant right), but checks the same rules
-(``_grant_problems``) and writes the same access-log line.
+(``grant_problems``) and writes the same access-log line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.db.models import Model
 from access import clock, gate
 from access.events import Action, access_log_write
 from access.gate.registry import subject_for
-from access.grants import SUPERSEDED, _detail, _grant_problems, permission_for
+from access.grants import SUPERSEDED, grant_log_detail, grant_problems, permission_for
 
 from .models import AccessRequest, RequestKind
 from .routing import children_specs
@@ -69,7 +69,7 @@ def grants_give_for_request(*, access_request: AccessRequest, approvers, request
     for obj in objects_for(access_request):
         spec = gate.guarded_for(obj)
         for action in actions_for(access_request.kind):
-            problems = _grant_problems(
+            problems = grant_problems(
                 actor=final_approver, spec=spec, action=action, user=access_request.requester,
                 group=None, valid_from=now, valid_until=access_request.ends_at, reason=reason,
                 now=now)
@@ -89,7 +89,7 @@ def grants_give_for_request(*, access_request: AccessRequest, approvers, request
                 granted_at=now, user=access_request.requester)
             access_log_write(
                 actor=final_approver, action=Action.GRANT, outcome="ok", obj=obj, request=request,
-                detail=_detail(grant, action, superseded=[g.pk for g in superseded],
+                detail=grant_log_detail(grant, action, superseded=[g.pk for g in superseded],
                                access_request=access_request.number, by="system",
                                on_behalf_of=[user.get_username() for user in approvers]))
             given.append({"model": table._meta.label_lower, "id": grant.pk, "action": action,
@@ -115,7 +115,7 @@ def grants_revoke_for_request(*, access_request: AccessRequest, actor, reason: s
             grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
             access_log_write(actor=actor, action=Action.REVOKE, outcome="ok",
                              obj=grant.content_object, request=request,
-                             detail={**_detail(grant, entry["action"]), "revoke_reason": reason,
+                             detail={**grant_log_detail(grant, entry["action"]), "revoke_reason": reason,
                                      "access_request": access_request.number})
             count += 1
     return count

@@ -23,9 +23,10 @@ from policies.routing import rules_to_data
 from . import selectors
 from .forms import DecisionForm, RequestForm, ResubmitForm, RouteTableForm
 from .models import AccessRequest, ApprovalStep, RequestStatus
-from .packages import copy_package_take, may_take_package
+from .packages import copy_package_take, may_take_package, package_options
 from .route_tables import RouteTableError, may_edit_routes, route_table_publish, route_versions
 from .routing import request_chain, routes_in_force
+from .viewing import may_open_viewer, viewer_url
 from .workflow import (
     NotAnApprover, RequestError, access_request_decide, access_request_resubmit,
     access_request_submit, access_request_withdraw, decide_refusal,
@@ -122,6 +123,7 @@ def request_detail(request, pk: int):
     steps = ApprovalStep.objects.filter(request=access_request).select_related(
         "unit", "decided_by", "decided_by__staff_profile").order_by("round", "order")
     refusal = decide_refusal(request.user, holder.step, access_request) if holder.step else "—"
+    may_take = may_take_package(request.user, access_request)
     return render(request, "access/requests/detail.html", {
         "access_request": access_request, "steps": steps, "holder": holder,
         "waiting": selectors.waiting_label(holder.waiting),
@@ -130,7 +132,9 @@ def request_detail(request, pk: int):
         "is_requester": access_request.requester_id == request.user.pk,
         "resubmit_form": ResubmitForm(initial={"purpose_text": access_request.purpose_text}),
         "statuses": RequestStatus,
-        "may_take_package": may_take_package(request.user, access_request),
+        "may_take_package": may_take, "package_options": package_options() if may_take else [],
+        "viewer_url": (viewer_url(access_request)
+                       if may_open_viewer(request.user, access_request) else ""),
     })
 
 
@@ -161,17 +165,19 @@ def request_decide(request, pk: int):
 @login_required
 @require_POST
 def request_package(request, pk: int):
-    """Download one copy package (counted against the approved copies, 第二十八条)."""
+    """Download one copy package (counted against the approved copies, 第二十八条): a ZIP
+    file, or an ISO image when the request asked for a disc."""
     access_request = _visible_request(request, pk)
     try:
         package = copy_package_take(actor=request.user, access_request=access_request,
-                                    request=request)
+                                    options=request.POST.getlist("options"), request=request)
     except AccessDenied:
         raise Http404("没有可领取的复制件") from None
     except (NotAnApprover, RequestError) as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(_detail_url(access_request))
-    response = HttpResponse(package.data, content_type="application/zip")
+    response = HttpResponse(package.data,
+                            content_type=getattr(package, "content_type", "application/zip"))
     response["Content-Disposition"] = content_disposition_header(True, package.filename)
     response["X-Copy-Package-Id"] = package.package_id
     return response

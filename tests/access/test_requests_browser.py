@@ -1,21 +1,24 @@
 """The request journey in Debian's chromium (第二十八条, 第二十九条): an officer asks to copy
 records of a case marked personal, seeing the approval chain before submitting; the head of
 unit and the secrecy officer, each logged in with a TOTP code, approve from their inbox; the
-officer downloads the copy package; the auditor finds every step in the access log.
-Screenshots of each step are saved as test artifacts.
-
-(The online viewer for a view grant belongs to the case pages, which come later.)"""
+officer opens the online viewer from the request's page (no download link; the recording
+plays there) and downloads the copy package; the auditor finds every step in the access
+log, the viewer's page and the play included. Screenshots of each step are saved as test
+artifacts."""
 
 from __future__ import annotations
 
 import json
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 
+from records.models import AVRecord
 from tests.access.gate_support import PASSWORD, case, document, person
 from tests.access.two_factor_support import totp_code, totp_device_for
+from tests.records.views_support import make_clip, original, store  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +51,20 @@ def approve_from_inbox(page, number: str, comment: str) -> None:
     page.wait_for_url("**/requests/inbox/")
 
 
-def test_copy_request_from_form_to_package_and_audit_log(page, artifacts_dir):
+def recording(subject, officer, store, folder) -> AVRecord:  # noqa: F811
+    """A real one-second video (ffmpeg's test pattern) in the case."""
+    clip = original(store, make_clip(folder).read_bytes())
+    return AVRecord.objects.create(
+        case=subject, stage="investigation", sha256=clip.sha256, size=clip.size,
+        mime="video/mp4", media_kind="video", device_kind="body_camera",
+        recorded_by=officer.staff_profile, started_at=subject.created_at,
+        ended_at=subject.created_at + timedelta(minutes=1), place="现场",
+        stored_at=subject.created_at + timedelta(hours=1), mark=subject.mark,
+        registered_by=officer, original_name="现场.mp4")
+
+
+def test_copy_request_from_form_to_viewer_package_and_audit_log(page, artifacts_dir, store,  # noqa: F811
+                                                                tmp_path):
     officer = person("officer", "officer")
     head = person("head", "unit_head")
     secrecy = person("secrecy", "secrecy", unit_code="fagui")
@@ -56,6 +72,7 @@ def test_copy_request_from_form_to_package_and_audit_log(page, artifacts_dir):
     devices = {user.username: totp_device_for(user) for user in (officer, head, secrecy, auditor)}
     subject = case("xiaofang", "personal", opener=officer)
     document(subject)
+    video = recording(subject, officer, store, tmp_path)
 
     # the officer asks, and sees who will approve and why before submitting
     log_in(page, "officer", devices["officer"])
@@ -99,6 +116,26 @@ def test_copy_request_from_form_to_package_and_audit_log(page, artifacts_dir):
     page.locator(f'tr[data-request="{number}"] a').click()
     assert page.locator(".request-status").inner_text() == "已批准"
     page.screenshot(path=str(artifacts_dir / "requests-5-approved.png"), full_page=True)
+    detail_url = page.url
+
+    # the officer reads in the online viewer: no download link, the recording plays there
+    page.get_by_role("link", name="在线查阅").click()
+    page.wait_for_url(re.compile(r"/cases/viewer/\d+/$"))
+    main = page.locator("main")
+    assert "仅供在线查阅，不提供下载" in main.inner_text() and number in main.inner_text()
+    hrefs = main.locator("a").evaluate_all("links => links.map(link => link.href)")
+    assert not [href for href in hrefs if "/download/" in href or "/files/" in href], hrefs
+    assert main.locator("a[download]").count() == 0
+    player = main.locator(f'figure[data-av-id="{video.pk}"] video')
+    assert "nodownload" in player.get_attribute("controlslist")
+    with page.expect_response(lambda response: "/play/" in response.url) as played:
+        player.evaluate("video => { video.muted = true; video.play().catch(() => {}); }")
+    assert played.value.status in (200, 206)
+    page.wait_for_function("video => video.currentTime > 0 || video.ended",
+                           arg=player.element_handle(), timeout=15000)
+    page.screenshot(path=str(artifacts_dir / "requests-6-viewer.png"), full_page=True)
+
+    page.goto(detail_url)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="下载复制件包").click()
     path = artifacts_dir / "requests-copy-package.zip"
@@ -107,12 +144,18 @@ def test_copy_request_from_form_to_package_and_audit_log(page, artifacts_dir):
     assert manifest["request_number"] == number and manifest["entries"]
     log_out(page)
 
-    # the auditor finds every step in the access log
+    # the auditor finds every step in the access log: on the case, the request, the approvals,
+    # the grants, the viewer's page and the package; on the recording, its play
     log_in(page, "auditor", devices["auditor"])
     page.goto(f"/access/log/?object_type=records.case&object_id={subject.pk}")
     page.locator("details").evaluate_all("items => items.forEach(item => { item.open = true; })")
     text = page.locator("main").inner_text()
-    page.screenshot(path=str(artifacts_dir / "requests-6-audit-log.png"), full_page=True)
-    for word in ("提出调阅/复制申请", "批准", "授权", "复制"):
+    page.screenshot(path=str(artifacts_dir / "requests-7-audit-log.png"), full_page=True)
+    for word in ("提出调阅/复制申请", "批准", "授权", "复制", "查看"):
         assert word in text, word
     assert manifest["package_id"] in text and number in text
+    assert re.search(r'"page":\s*"viewer"', text), "the viewer's page is not in the log"
+    page.goto(f"/access/log/?object_type=records.avrecord&object_id={video.pk}")
+    text = page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts_dir / "requests-8-audit-log-play.png"), full_page=True)
+    assert "播放音视频" in text and "officer" in text
