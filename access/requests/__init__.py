@@ -7,6 +7,9 @@
   and the submit both call it);
 - workflow.py: the state machine (submit, approve, reject, return, resubmit, withdraw, expire);
 - granting.py: the grant of exactly what was approved, on final approval;
+- viewing.py: who may open the online viewer of an approved request (the page itself is
+  records', settings.ACCESS_REQUEST_VIEWER);
+- packages.py: taking a copy package (built by records, settings.ACCESS_COPY_PACKAGE_BUILDER);
 - notify.py: in-portal notifications and e-mail, sent after commit;
 - selectors.py, forms.py, views.py, urls.py: the pages.
 """
