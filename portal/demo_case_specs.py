@@ -52,7 +52,8 @@ class CaseSpec:
     occurred: tuple[str, ...] = ()   # conditional stages that happened (hearing, change ...)
     upto: str = ""                   # an open case: the last stage recorded so far
     flaws: frozenset[str] = frozenset()
-    features: frozenset[str] = frozenset()  # refusal, interruption, returned, preservation, correction
+    features: frozenset[str] = frozenset()  # refusal, interruption, returned, preservation, correction,
+    #                                         pending_storage (a recording reported, not yet stored)
     story: dict = field(default_factory=dict)
 
 
@@ -289,7 +290,8 @@ SPECS: tuple[CaseSpec, ...] = (
        dict(project="中建深铁·揽山府项目", place="郑州市二七区南三环中建深铁揽山府施工现场",
             fact="施工现场裸土未覆盖，渣土车未冲洗即驶出工地。",
             basis="《郑州市城市扬尘污染防治条例》第十八条",
-            correction="立即覆盖裸土，完善车辆冲洗设施，当日整改到位。")),
+            correction="立即覆盖裸土，完善车辆冲洗设施，当日整改到位。"),
+       features=("pending_storage",)),
     _s("zl-exp-1", "zhiliang", "expropriation", "管城区燃气管网改造工程临时占用场地征用",
        "郑州市管城回族区城东路街道办事处", date(2026, 5, 4), "closed",
        dict(project="管城区老旧燃气管网改造工程", place="郑州市管城回族区城东路沿线",

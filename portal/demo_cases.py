@@ -236,6 +236,8 @@ class _CaseBuilder:
         if spec.state in ("closed", "archived"):
             act_end = self.stage_days[[s.code for s in stages if s.code != "archiving"][-1]]
             services.case_act_end(case=self.case, actor=self.actor, ended_on=act_end)
+        if "pending_storage" in spec.features:
+            self._pending_storage(stages)
         requester = self.actor
         if spec.mark != "internal":
             self._sealed_access()
@@ -252,6 +254,14 @@ class _CaseBuilder:
                                        approved_at=at(self.stage_days["archiving"], 15),
                                        note="一案一卷，文字和音像记录齐全，同意归档（第二十五条）")
         return self.case
+
+    def _pending_storage(self, stages) -> None:
+        """A recording of the last stage so far, made this morning and reported, not yet
+        stored: a yellow card on the officers' deadline warnings (第二十六条)."""
+        services.pending_recording_report(
+            case=self.case, actor=self.actor, stage=stages[-1].code,
+            ended_at=REFERENCE_NOW - timedelta(hours=3), device_kind="body_camera",
+            device_id="ZFJLY-0107", recorded_by=self.lead)
 
     def _sealed_access(self) -> None:
         """What the secrecy officer gives the clerk of a case about to be sealed (第二十九条):

@@ -265,10 +265,11 @@ from .casefile_entries import (  # noqa: E402  (models of the same app, split fo
     Signature,
     StageRecord,
 )
-from .casefile_media import AVInterruption, AVRecord, EvidenceNote  # noqa: E402
+from .casefile_media import AVInterruption, AVRecord, EvidenceNote, PendingRecording  # noqa: E402
 
 __all__ = [
     "AVInterruption", "AVRecord", "Case", "CaseAnnotation", "CaseNumberCounter",
     "CaseNumberFormat", "CaseOfficer", "CaseParty", "CaseStep", "Document", "EvidenceNote",
+    "PendingRecording",
     "InvestigationEntry", "ReviewEntry", "ServiceEntry", "Signature", "StageRecord",
 ]

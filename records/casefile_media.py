@@ -133,3 +133,35 @@ class EvidenceNote(models.Model):
         verbose_name = "音像证据说明"
         verbose_name_plural = "音像证据说明"
         ordering = ["recorded_at", "id"]
+
+
+class PendingRecording(models.Model):
+    """A recording made on site and not yet stored (已摄录待储存): reported by the officer
+    when the act ends, so that the 24-hour storage deadline (第二十六条) can be warned of
+    before it passes. It is settled by the audio/video record that stores it (matched on
+    case, stage and time by records.services_media), and stays as the trace of the report."""
+
+    case = models.ForeignKey("records.Case", on_delete=models.PROTECT,
+                             related_name="pending_recordings")
+    stage = models.CharField("环节", max_length=40)
+    device_kind = models.CharField("设备类型", max_length=20, choices=DeviceKind.choices)
+    device_id = models.CharField("设备编号", max_length=80, blank=True)
+    recorded_by = models.ForeignKey("access.StaffProfile", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="摄录人员")
+    ended_at = models.DateTimeField("制作完成时间")
+    stored_as = models.OneToOneField(AVRecord, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="pending_report", verbose_name="储存为")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="报告人")
+    reported_at = models.DateTimeField("报告时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待储存音像记录"
+        verbose_name_plural = "待储存音像记录"
+        ordering = ["ended_at", "id"]
+        indexes = [models.Index(fields=["case", "stage"]),
+                   models.Index(fields=["ended_at"], condition=models.Q(stored_as__isnull=True),
+                                name="rec_pending_unstored")]
+
+    def __str__(self) -> str:
+        return f"{self.get_device_kind_display()}{self.device_id}（{self.ended_at:%Y-%m-%d %H:%M}）"

@@ -136,6 +136,14 @@ class SignatureForm(forms.Form):
         self.fields["party"].choices = _blank([(p.pk, p.name) for p in parties], "—")
 
 
+def _recording_choices(form, case, officers) -> None:
+    """The stages of the case's kind and the officers on the case, for a recording's form."""
+    form.fields["stage"].choices = stage_choices(case)
+    form.fields["recorded_by"].choices = [
+        (o.officer.pk, f"{o.officer.full_name}（执法证号{o.officer.certificate_number}）")
+        for o in officers]
+
+
 class AVRecordForm(forms.Form):
     """The description of an uploaded recording; the file itself streams into the store."""
 
@@ -158,10 +166,7 @@ class AVRecordForm(forms.Form):
 
     def __init__(self, *args, case, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = stage_choices(case)
-        self.fields["recorded_by"].choices = [
-            (o.officer.pk, f"{o.officer.full_name}（执法证号{o.officer.certificate_number}）")
-            for o in officers]
+        _recording_choices(self, case, officers)
 
     def clean(self):
         data = super().clean()
@@ -173,6 +178,42 @@ class AVRecordForm(forms.Form):
         if data.get("returned_to_unit_at") and not (data.get("late_storage_cause") or "").strip():
             self.add_error("late_storage_cause", "返回单位后储存的，应说明无法及时储存的客观原因（第二十六条）")
         return data
+
+
+class AVRecordCorrectionForm(AVRecordForm):
+    """The corrected description of a recording (wrong stage, time, place, device or officer):
+    a new record over the same stored original, superseding the old one, which stays
+    (第二十八条). The bytes are not uploaded again and never change."""
+
+    correction_reason = forms.CharField(label="更正原因（原记录保留，第二十八条）",
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+        self.order_fields(["correction_reason"])
+
+
+class PendingRecordingForm(forms.Form):
+    """A recording made on site and not yet stored, reported so that its 24-hour storage
+    deadline is warned of (第二十六条)."""
+
+    stage = forms.ChoiceField(label="环节")
+    device_kind = forms.ChoiceField(label="设备类型（第十七条）", choices=DeviceKind.choices,
+                                    initial=DeviceKind.BODY_CAMERA.value)
+    device_id = forms.CharField(label="设备编号", required=False, max_length=80)
+    recorded_by = forms.TypedChoiceField(label="摄录人员", coerce=int)
+    ended_at = forms.DateTimeField(label="制作完成时间", widget=DATETIME, input_formats=DATETIME_FORMATS)
+
+    def __init__(self, *args, case, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _recording_choices(self, case, officers)
+
+    def clean_ended_at(self):
+        ended_at = self.cleaned_data["ended_at"]
+        if ended_at > timezone.now():
+            raise forms.ValidationError("制作完成时间晚于现在")
+        return ended_at
 
 
 # --- closing, archiving and annotations (第十六条, 第二十五条) ------------------------------------

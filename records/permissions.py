@@ -29,6 +29,7 @@ from .casefile import (
     Document,
     EvidenceNote,
     InvestigationEntry,
+    PendingRecording,
     ReviewEntry,
     ServiceEntry,
     Signature,
@@ -125,7 +126,7 @@ gate.guard(gate.Guarded(
 
 # Rows judged as part of a case or a record. A party's own mark (个人信息 by default) is about
 # its personal fields, which masking guards; a stage record's own mark counts.
-for _model in (CaseParty, CaseOfficer, CaseStep, CaseAnnotation):
+for _model in (CaseParty, CaseOfficer, CaseStep, CaseAnnotation, PendingRecording):
     gate.belongs(_model, owner=lambda obj: obj.case)
 gate.belongs(StageRecord, owner=lambda obj: obj.case, own_mark=lambda obj: obj.mark)
 for _model in (InvestigationEntry, ReviewEntry, ServiceEntry):

@@ -54,6 +54,8 @@ from .services_media import (
     av_interruption_explain,
     av_record_register,
     evidence_note_add,
+    pending_recording_report,
+    pending_recording_settle,
 )
 from .store.disposition import stored_file_name
 from .store.hashes import is_sha256
@@ -63,7 +65,8 @@ __all__ = [
     "case_annotate", "case_file_archive", "case_file_close",
     "case_mark_set", "case_officer_add",
     "case_open", "case_party_add", "case_require_changeable", "case_stage_occurred", "document_add", "evidence_note_add",
-    "investigation_entry_add", "record_mark_set", "review_entry_add", "service_entry_add",
+    "investigation_entry_add", "pending_recording_report", "pending_recording_settle",
+    "record_mark_set", "review_entry_add", "service_entry_add",
     "signature_record", "stage_record_add",
 ]
 
@@ -310,11 +313,12 @@ def review_entry_add(*, stage_record: StageRecord, actor, item: str, opinion: st
     with case_changing(stage_record.case):
         last = ReviewEntry.objects.select_for_update().filter(stage_record=stage_record) \
             .order_by("-position").values_list("position", flat=True).first()
-        return _entry_add(ReviewEntry, stage_record, actor, "第十四条", item=item,
-                          opinion=opinion, given_on=given_on, facts=facts,
-                          legal_basis=legal_basis, discretion_standard=discretion_standard,
-                          given_by=given_by, given_by_name=given_by_name,
-                          position=(last or 0) + 1)
+        entry = _entry_add(ReviewEntry, stage_record, actor, "第十四条", item=item,
+                           opinion=opinion, given_on=given_on, facts=facts,
+                           legal_basis=legal_basis, discretion_standard=discretion_standard,
+                           given_by=given_by, given_by_name=given_by_name,
+                           position=(last or 0) + 1)
+        return entry
 
 
 def _entry_add(model, stage_record: StageRecord, actor, article: str, *, item: str, **values):

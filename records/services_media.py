@@ -5,7 +5,7 @@ with its access-log line, `case_changing` refusing an archived case)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from policies.audiovisual import INTERRUPTION_CAUSES
 
 from . import events
 from .case_lifecycle import case_changing
-from .casefile import AVInterruption, AVRecord, Case, EvidenceNote
+from .casefile import AVInterruption, AVRecord, Case, EvidenceNote, PendingRecording
 from .casefile_media import DeviceKind, MediaKind
 from .service_support import check_supersedes, created, invalid, record_mark, stage_of
 from .store.disposition import stored_file_name
@@ -58,10 +58,54 @@ def av_record_register(*, case: Case, actor, stage: str, sha256: str, size: int,
     events.gate_check(actor=actor, action=events.UPLOAD, obj=case)
     with case_changing(case):
         record.save()
+        settled = pending_recording_settle(record)
         events.record_event(actor=actor, action=events.UPLOAD, obj=record,
                             detail={"sha256": sha256, "size": size, "stage": stage,
-                                    "supersedes": getattr(supersedes, "pk", None)})
+                                    "supersedes": getattr(supersedes, "pk", None),
+                                    "pending": getattr(settled, "pk", None)})
         return record
+
+
+#: how far a reported end time may lie from the stored recording's span and still be it
+PENDING_MATCH_SLACK = timedelta(minutes=30)
+
+
+def pending_recording_report(*, case: Case, actor, stage: str, ended_at: datetime, device_kind: str,
+                             recorded_by, device_id: str = "") -> PendingRecording:
+    """Report a recording made on site and not yet stored (已摄录待储存), so that its 24-hour
+    storage deadline (第二十六条) is warned of before it passes. The audio/video record that
+    stores it settles the report (pending_recording_settle)."""
+    stage_of(case, stage)
+    if device_kind not in DeviceKind.values:
+        raise invalid("设备应为第十七条所列设备", "第十七条")
+    if recorded_by is None:
+        raise invalid("应写明摄录的执法人员", "第二十六条")
+    if ended_at > timezone.now() + PENDING_MATCH_SLACK:
+        raise invalid("制作完成时间不能晚于现在", "第二十六条")
+    report = PendingRecording(case=case, stage=stage, ended_at=ended_at, device_kind=device_kind,
+                              device_id=device_id.strip(), recorded_by=recorded_by,
+                              reported_by=actor)
+    events.gate_check(actor=actor, action=events.CHANGE, obj=case)
+    with case_changing(case):
+        report.save()
+        return created(actor, report, stage=stage, ended_at=ended_at.isoformat())
+
+
+def pending_recording_settle(record: AVRecord) -> PendingRecording | None:
+    """The oldest open report this stored recording answers: the same case and stage, the
+    same device when both name one, and a reported end within the recording's span (give or
+    take PENDING_MATCH_SLACK). Called inside the registering transaction."""
+    candidates = PendingRecording.objects.select_for_update().filter(
+        case_id=record.case_id, stage=record.stage, stored_as__isnull=True,
+        ended_at__gte=record.started_at - PENDING_MATCH_SLACK,
+        ended_at__lte=record.ended_at + PENDING_MATCH_SLACK).order_by("ended_at", "id")
+    for report in candidates:
+        if report.device_id and record.device_id and report.device_id != record.device_id:
+            continue
+        report.stored_as = record
+        report.save(update_fields=["stored_as"])
+        return report
+    return None
 
 
 def av_interruption_add(*, av_record: AVRecord, actor, cause: str, interrupted_at: datetime,

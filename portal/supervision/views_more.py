@@ -20,7 +20,7 @@ from records.views.common import login_required
 
 from . import export, services
 from .access import head_unit_id, is_legal_office, is_supervisor, require_supervisor
-from .deadline_warnings import warnings_for
+from .deadline_warnings import storage_warnings_for, warnings_for
 from .models import RectificationNotice
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,9 +101,13 @@ def notice_answer(request, pk: int):
 @login_required
 @require_GET
 def my_warnings(request):
-    today = timezone.localdate(clock.now())
+    now = clock.now()
+    today = timezone.localdate(now)
     warnings = warnings_for(request.user, today=today, calendar=working_calendar())
+    storage = storage_warnings_for(request.user, now=now)
     access_log_write(actor=request.user, action="view", outcome="ok", request=request,
-                     object_repr="期限预警", detail={"page": "supervision_my",
-                                                   "ids": [w.case.pk for w in warnings]})
-    return render(request, "portal/supervision/my.html", {"warnings": warnings, "today": today})
+                     object_repr="期限预警",
+                     detail={"page": "supervision_my", "ids": [w.case.pk for w in warnings],
+                             "pending_recordings": [w.report.pk for w in storage]})
+    return render(request, "portal/supervision/my.html",
+                  {"warnings": warnings, "storage_warnings": storage, "today": today})

@@ -135,7 +135,9 @@ def render_case_page(request, access, *, unmask: bool = False, extra: dict | Non
                     shown["av_records"].append(av.pk)
             row.occurred = row.occurred or bool(sv.records)
         context.update(officers=file.officers, steps=file.steps, annotations=file.annotations,
-                       parties=_parties(request, file.parties, unmask=unmask))
+                       parties=_parties(request, file.parties, unmask=unmask),
+                       pending_recordings=list(case.pending_recordings.filter(
+                           stored_as__isnull=True).select_related("recorded_by")))
         case_level = _place_findings(findings, case, by_code, stage_rows)
     else:
         context.update(officers=(), steps=(), annotations=(), parties={"rows": []})

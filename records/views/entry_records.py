@@ -25,11 +25,13 @@ from records import services
 from records.casefile import AVInterruption, AVRecord, Document
 from records.exceptions import CaseFileError
 from records.forms import (
+    AVRecordCorrectionForm,
     CaseOfficerForm,
     DocumentCorrectionForm,
     EvidenceNoteForm,
     InterruptionExplainForm,
     InterruptionForm,
+    PendingRecordingForm,
 )
 
 from .common import StepUp, login_required, step_up_redirect
@@ -42,6 +44,76 @@ def _av_record(request, case, av_pk: int) -> AVRecord:
         raise Http404("没有这个音像记录")
     av.case = case
     return av
+
+
+# --- the correction of a recording's description (第二十八条) ---------------------------------
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def av_record_correct(request, pk: int, av_pk: int):
+    """A new record over the same stored original, superseding the old one, which stays."""
+    try:
+        case = _changeable_case(request, pk)
+    except StepUp:
+        return step_up_redirect(request)
+    old = _av_record(request, case, av_pk)
+    officers = list(case.case_officers.select_related("officer"))
+    form = AVRecordCorrectionForm(request.POST or None, case=case, officers=officers, initial={
+        "stage": old.stage, "device_kind": old.device_kind, "device_id": old.device_id,
+        "recorded_by": old.recorded_by_id, "started_at": old.started_at, "ended_at": old.ended_at,
+        "place": old.place, "returned_to_unit_at": old.returned_to_unit_at,
+        "late_storage_cause": old.late_storage_cause, "mark": old.mark})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        officer = next((o.officer for o in officers if o.officer.pk == data["recorded_by"]), None)
+        try:
+            services.av_record_register(
+                case=case, actor=request.user, stage=data["stage"], sha256=old.sha256,
+                size=old.size, media_kind=old.media_kind, mime=old.mime,
+                duration_seconds=old.duration_seconds, original_name=old.original_name,
+                device_kind=data["device_kind"], device_id=data["device_id"], recorded_by=officer,
+                started_at=data["started_at"], ended_at=data["ended_at"], place=data["place"],
+                stored_at=old.stored_at, returned_to_unit_at=data["returned_to_unit_at"],
+                late_storage_cause=data["late_storage_cause"], mark=data["mark"] or None,
+                supersedes=old, correction_reason=data["correction_reason"])
+        except (CaseFileError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            return _back(case)
+    return _page(request, case, form, f"更正音像记录的登记信息：{old}（第二十八条）",
+                 note="原始文件不变、不重新上传；更正形成新的登记，原登记保留并标注“已被更正”（第二十八条）。"
+                      "储存时间沿用原登记（第二十六条）。")
+
+
+# --- recordings made and not yet stored (第二十六条) ---------------------------------------------
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def pending_recording_add(request, pk: int):
+    try:
+        case = _changeable_case(request, pk)
+    except StepUp:
+        return step_up_redirect(request)
+    officers = list(case.case_officers.select_related("officer"))
+    form = PendingRecordingForm(request.POST or None, case=case, officers=officers,
+                                initial={"stage": request.GET.get("stage")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        officer = next((o.officer for o in officers if o.officer.pk == data["recorded_by"]), None)
+        try:
+            services.pending_recording_report(
+                case=case, actor=request.user, stage=data["stage"], ended_at=data["ended_at"],
+                device_kind=data["device_kind"], device_id=data["device_id"],
+                recorded_by=officer)
+        except (CaseFileError, PermissionDenied) as error:
+            form.add_error(None, _message(error))
+        else:
+            return _back(case)
+    return _page(request, case, form, "报告已摄录、待储存的音像记录（第二十六条）",
+                 note="音像记录应在制作完成后24小时内储存（第二十六条）。报告后，期限前在“期限预警”中亮黄牌，"
+                      "逾期亮红牌；上传该记录后自动销号。")
 
 
 # --- interruptions (第二十三条) -------------------------------------------------------------------
