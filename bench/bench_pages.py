@@ -9,7 +9,7 @@ Set-up, all in a temporary folder removed at the end (--keep keeps it): a fresh 
 (SQLite in that folder, or, when DATABASE_URL is given, a database `bench_pages` created on that
 PostgreSQL server and dropped at the end), `migrate`, `load_demo` (the regulation, the
 checklist, the guides), `collectstatic`, and one reader account with a session (no role: it
-needs no second factor, and the checklist's page privacy asks only for a login).
+needs no second factor).
 
 Servers: `gunicorn portal.wsgi -w 1` (one sync worker), production settings (DJANGO_DEBUG=0, a
 SECRET_KEY, PORTAL_SECURE=0 for plain HTTP, ALLOWED_HOSTS=127.0.0.1), pinned to core 0 with
@@ -25,8 +25,10 @@ middleware). Before and after each load the page is fetched once and checked: st
 expected text, and for a cached figure "X-Page-Cache: hit".
 
 Targets (issue 3): cached pages ≥ 0.8 × the minimal view, uncached ≥ 0.15 ×, a static file
-through whitenoise ≥ 0.9 ×. The checklist needs a login, so it is measured logged in (session
-cookie), which the page cache never serves; its figure is printed against the uncached target.
+through whitenoise ≥ 0.9 ×, for an article and the checklist (public, like the regulation it is
+drawn from). The checklist is also measured logged in (session cookie), which the page cache
+never serves, with no target: against the minimal view requested with the same session
+("minimal view, logged in") it shows what being logged in costs apart from the page.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ REGULATION = "/rules/regulation/"
 CHECKLIST = "/rules/av-checklist/"
 MINIMAL = "/bench/minimal/"
 
-TARGETS = {"minimal": None, "cached": 0.8, "uncached": 0.15, "static": 0.9}
+TARGETS = {"minimal": None, "cached": 0.8, "uncached": 0.15, "static": 0.9, "logged-in": None}
 
 
 @dataclass
@@ -67,7 +69,7 @@ class Figure:
     name: str
     path: str
     expect: str                # text the answer must hold
-    kind: str                  # "minimal", "cached", "uncached", "static"
+    kind: str                  # "minimal", "cached", "uncached", "static", "logged-in"
     logged_in: bool = False
     rates: list[float] = field(default_factory=list)        # requests per wall second
     cpu_rates: list[float] = field(default_factory=list)    # requests per worker CPU second
@@ -252,7 +254,10 @@ def cpu_seconds(pid: int) -> float:
 def wrk(server: Server, figure: Figure, session: str, *, duration: int,
         connections: int) -> tuple[float, float]:
     """(requests per wall second, requests per second of the worker's CPU time)."""
-    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
+    # --timeout: on a busy shared machine a logged-in checklist can take over wrk's default
+    # 2 s; a slow answer is measured, not counted as a socket error
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{duration}s",
+               "--timeout", "30s"]
     if figure.logged_in:
         command += ["-H", f"Cookie: sessionid={session}"]
     worker = worker_pid(server)
@@ -300,6 +305,13 @@ def report(servers: list[Server], rounds: int) -> bool:
                 spread = f"{min(rates):.0f}–{max(rates):.0f}" if rounds > 1 else ""
                 print(f"{server.name:<8} {figure.name:<40} {rate:>7.0f} {spread:>11} "
                       f"{ratio:>7.2f} {'' if target is None else f'≥{target}':>7} {verdict}")
+            logged_in_minimal = [figure for figure in server.figures
+                                 if figure.kind == "minimal" and figure.logged_in]
+            for figure in server.figures:
+                if figure.logged_in and figure.kind != "minimal" and logged_in_minimal:
+                    anchor = statistics.median(rates_of(logged_in_minimal[0]))
+                    print(f"{server.name:<8}   {figure.name} against the minimal view logged "
+                          f"in: {statistics.median(rates_of(figure)) / anchor:.2f} ×")
     return met_all
 
 
@@ -310,11 +322,16 @@ def figures_for(cached: bool, css: str) -> list[Figure]:
         Figure(f"article 第十九条, anonymous, {page}", ARTICLE, "第十九条", page),
         Figure(f"chapter 第三章, anonymous, {page}", CHAPTER, "第三章", page),
         Figure(f"regulation (full text), anon., {page}", REGULATION, "第三十二条", page),
+        Figure(f"checklist 第十八条, anonymous, {page}", CHECKLIST, "checklist-row", page),
     ]
     if cached:
         figures += [
-            Figure("checklist, logged in, uncached", CHECKLIST, "checklist-row", "uncached",
-                   logged_in=True),
+            # the checklist's second yardstick: the same tiny view with the same session, so
+            # that the cost of being logged in (session read and save, user, second factor)
+            # is seen apart from the page's own
+            Figure("minimal view, logged in", MINIMAL, "ok", "minimal", logged_in=True),
+            Figure("checklist, logged in (never cached)", CHECKLIST, "checklist-row",
+                   "logged-in", logged_in=True),
             Figure("static portal.css (whitenoise)", css, "body", "static"),
         ]
     return figures
@@ -375,8 +392,9 @@ def main() -> int:
                           f"req/s, {cpu_rate:>6.0f} per CPU s (load average "
                           f"{load_average()})", flush=True)
         met = report(servers, args.rounds)
-        print("\nThe checklist needs a login: measured logged in (session cookie), never from "
-              "the page cache; its session is saved on every request (SESSION_SAVE_EVERY_REQUEST).")
+        print("\nThe checklist logged in (session cookie) is never served from the page cache; "
+              "its session is saved on every request (SESSION_SAVE_EVERY_REQUEST). No target: "
+              "shown for what a login costs.")
         print("all targets met" if met else "some targets NOT met")
         return 0
     finally:

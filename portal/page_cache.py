@@ -113,6 +113,12 @@ def _generation(shared: str | None) -> str:
     return f"{_stamp_read()}.{shared}"
 
 
+def page_cache_generation() -> str:
+    """The current generation, for other per-process memories of what the pages say
+    (portal/pages/serving.py keeps the site and each address's page under it)."""
+    return _generation(cache.get(GENERATION_KEY))
+
+
 # --- which requests and responses --------------------------------------------------------
 
 def request_may_use_cache(request) -> bool:

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -49,8 +48,9 @@ urlpatterns = [
     # the REST API, its OpenAPI schema and docs (the upload path goes around Django: portal/asgi.py)
     path("api/v1/requests/", include("access.requests.api_urls")),
     path("api/", include("records.api.urls")),
-    # Wagtail serves every other path from the page tree; keep it last.
-    path("", include(wagtail_urls)),
+    # Wagtail serves every other path from the page tree; keep it last. (Wagtail's own URLs,
+    # its serve view routed through a per-process memory first: portal/pages/serving.py.)
+    path("", include("portal.pages.serving")),
 ]
 
 if settings.PORTAL_BENCH_VIEWS:

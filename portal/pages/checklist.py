@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
 from policies.audiovisual import AVLevel, ChecklistRow
+from portal.pages.checklist_table import ChecklistLabels, checklist_table_html
 from portal.pages.links import article_urls
+from portal.pages.routing import QuickServeMixin
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -43,7 +46,7 @@ def show_lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-class ChecklistPage(Page):
+class ChecklistPage(QuickServeMixin, Page):
     intro = models.TextField("说明", blank=True)
 
     content_panels = Page.content_panels + [
@@ -84,8 +87,12 @@ class ChecklistPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["groups"] = self.grouped_rows()
-        context["article_urls"] = article_urls(request)
+        urls = article_urls(request)
+        labels = ChecklistLabels(stage=gettext("环节"), level=gettext("要求"),
+                                 show=gettext("应当重点记录的内容"), content=gettext("内容"),
+                                 article=gettext("依据"))
+        context["article_urls"] = urls
+        context["checklist_table"] = checklist_table_html(self.grouped_rows(), labels, urls)
         return context
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from portal.regulation_text import chinese_number
@@ -49,14 +51,24 @@ def url_from_path(url_path: str, request=None) -> str | None:
     return None
 
 
-def article_urls(request=None) -> dict[int, str]:
+class ArticleUrls(dict):
+    """Article number → address. It also keeps the texts the `article_links` filter has
+    already linked with it, so that a table citing 第十九条 in each of its rows (the
+    checklist) links it once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.linked: dict[tuple, str] = {}
+
+
+def article_urls(request=None) -> ArticleUrls:
     """The address of every live article page by article number (one query)."""
     from portal.pages.rules import ArticlePage
 
     rows = ArticlePage.objects.live().order_by("number", "-last_published_at").values_list(
         "number", "url_path"
     )
-    urls: dict[int, str] = {}
+    urls = ArticleUrls()
     for number, url_path in rows:
         if number not in urls:
             url = url_from_path(url_path, request)
@@ -75,3 +87,32 @@ def article_url(label_or_number: int | str, *, urls: dict[int, str] | None = Non
     if urls is None:
         urls = article_urls(request)
     return urls.get(number)
+
+
+def citations_linked(text, urls, autoescape: bool = True):
+    """Every "第N条" in the text becomes a link to the article's page (urls: article_urls())."""
+    linked = getattr(urls, "linked", None)  # ArticleUrls: texts already linked with it
+    key = (hasattr(text, "__html__"), str(text), autoescape)
+    if linked is not None and key in linked:
+        return linked[key]
+    html = _linked(text, urls, autoescape)
+    if linked is not None:
+        linked[key] = html
+    return html
+
+
+def _linked(text, urls, autoescape):
+    escaped = conditional_escape(text) if autoescape else str(text)
+
+    def link(match):
+        try:
+            number = chinese_number(match["number"])
+        except ValueError:
+            return match[0]
+        url = (urls or {}).get(number)
+        if not url:
+            return match[0]
+        return format_html('<a class="article-link" href="{}#{}">{}</a>', url,
+                           article_anchor(number), match[0])
+
+    return mark_safe(CITATION.sub(link, str(escaped)))

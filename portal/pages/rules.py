@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -19,7 +18,12 @@ from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from portal.pages.links import article_anchor, article_urls, url_from_path
-from portal.pages.routing import QuickServeMixin, ancestor_paths, descendant_by_url_path
+from portal.pages.routing import (
+    QuickServeMixin,
+    ancestor_paths,
+    answers_as_wagtail_does,
+    descendant_by_url_path,
+)
 from portal.regulation_text import text_blocks
 
 
@@ -61,6 +65,7 @@ class RulesIndexPage(QuickServeMixin, Page):
         verbose_name = "规则指引"
         verbose_name_plural = "规则指引"
 
+    @answers_as_wagtail_does
     def route(self, request, path_components):
         """A page below the rules index in one or two queries by its `url_path`, instead of
         Wagtail's walk (two queries per level: the child by slug, then `.specific`). Same
@@ -173,6 +178,19 @@ class ChapterPage(QuickServeMixin, Page):
         return context
 
 
+# ArticlePage.surroundings: the pages above an article (by their treebeard paths) and the live
+# articles beside it in the same regulation (same depth, path below the regulation's, number
+# one less or one more), in path order.
+SURROUNDINGS_SQL = """
+    SELECT page.title, page.url_path, page.depth, article.number
+    FROM {page} page LEFT OUTER JOIN {article} article ON article.page_ptr_id = page.id
+    WHERE page.path IN ({above})
+       OR (page.live = %s AND page.depth = %s AND SUBSTR(page.path, 1, %s) = %s
+           AND article.number IN (%s, %s))
+    ORDER BY page.path
+"""
+
+
 class ArticlePage(QuickServeMixin, Page):
     """第N条: its own address (…/article-N/) and anchor (#article-N); the text verbatim."""
 
@@ -215,26 +233,25 @@ class ArticlePage(QuickServeMixin, Page):
     def surroundings(self, request=None) -> tuple[list[dict], dict[str, dict | None]]:
         """(breadcrumbs, {"previous": …, "next": …}) in one query: the pages above the article
         below the home page, and the live articles numbered one less and one more in the same
-        regulation."""
+        regulation. Plain SQL (SURROUNDINGS_SQL): the ORM's compile of this query cost ten
+        times its execution, on every uncached article."""
         steplen = self.steplen
         regulation_path = self.path[: len(self.path) - 2 * steplen]
         above = [path for path in ancestor_paths(self, inclusive=False)
                  if len(path) // steplen > 2]
-        rows = (
-            Page.objects.filter(
-                Q(path__in=above)
-                | Q(live=True, depth=self.depth, path__startswith=regulation_path,
-                    articlepage__number__in=[self.number - 1, self.number + 1])
-            )
-            .order_by("path")
-            .values("title", "url_path", "depth", "articlepage__number")
-        )
+        sql = SURROUNDINGS_SQL.format(
+            page=Page._meta.db_table, article=ArticlePage._meta.db_table,
+            above=", ".join(["%s"] * len(above)) or "NULL")
+        with connections[ArticlePage.objects.db].cursor() as cursor:
+            cursor.execute(sql, [*above, True, self.depth, len(regulation_path),
+                                 regulation_path, self.number - 1, self.number + 1])
+            rows = cursor.fetchall()
         breadcrumbs: list[dict] = []
         found: dict[str, dict | None] = {"previous": None, "next": None}
-        for row in rows:
-            row["url"] = url_from_path(row["url_path"], request)
-            number = row.pop("articlepage__number")
-            if row["depth"] < self.depth:
+        for title, url_path, depth, number in rows:
+            row = {"title": title, "url_path": url_path, "depth": depth,
+                   "url": url_from_path(url_path, request)}
+            if depth < self.depth:
                 breadcrumbs.append(row)
             elif number is not None:
                 row["number"] = number

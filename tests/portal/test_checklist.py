@@ -119,11 +119,29 @@ def test_a_required_row_must_say_what_the_recording_shows():
         row.clean()
 
 
-def test_the_checklist_page_needs_a_login_and_then_shows_the_rows(demo, client, officer):
-    response = client.get(demo.url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(officer)
+def test_the_checklist_page_is_public_and_shows_every_row_with_its_article(demo, client,
+                                                                              officer):
     html = client.get(demo.url).content.decode()
+    rows = default_av_checklist()
     assert "行政处罚" in html and "调查取证" in html and "全过程不间断" in html
-    assert html.count('class="checklist-row') == len(default_av_checklist())
+    assert html.count('class="checklist-row') == len(rows)
     assert 'href="/rules/regulation/chapter-3/article-19/#article-19">第十九条</a>' in html
+    for level in {row.level for row in rows}:
+        assert html.count(f'<tr class="checklist-row checklist-row--{level.value}">') == \
+            sum(row.level is level for row in rows)
+    assert html.count("<li>") >= sum(len(row.show) for row in rows)
+    client.force_login(officer)
+    assert client.get(demo.url).content.decode().count('class="checklist-row') == len(rows)
+
+
+def test_the_checklist_table_escapes_what_the_legal_office_typed(demo, client):
+    draft = demo.get_latest_revision_as_object()
+    rows = list(draft.rows.all())
+    rows[0].show = "<script>alert(1)</script>\n现场情况"
+    rows[0].note = "见第二十条 & <b>说明</b>"
+    draft.rows = rows
+    draft.save_revision().publish()
+    html = client.get(demo.url).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp; &lt;b&gt;说明&lt;/b&gt;" in html
+    assert '#article-20">第二十条</a>' in html

@@ -85,10 +85,13 @@ def test_publishing_the_demo_content_twice_changes_nothing(demo):
     assert state_of_content() == before
 
 
-def test_the_rules_are_public_and_the_internal_guides_need_a_login(demo, client):
+def test_the_rules_and_the_checklist_are_public_and_the_internal_guides_need_a_login(demo, client):
     assert client.get("/rules/").status_code == 200
     assert client.get(ArticlePage.objects.get(number=8).url).status_code == 200
-    for page in (RuleGuidePage.objects.get(), ChecklistPage.objects.get(), WordingGuidePage.objects.get()):
+    checklist = ChecklistPage.objects.get()
+    assert not PageViewRestriction.objects.filter(page=checklist).exists()
+    assert client.get(checklist.url).status_code == 200
+    for page in (RuleGuidePage.objects.get(), WordingGuidePage.objects.get()):
         restriction = PageViewRestriction.objects.get(page=page)
         assert restriction.restriction_type == PageViewRestriction.LOGIN
         assert client.get(page.url).status_code == 302
