@@ -109,6 +109,16 @@ class Case(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name="立案人")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    # facts about the case's records, kept by records.services (records/case_flags.py), so
+    # that supervision counts read this table alone (第三十条)
+    has_unsigned_document = models.BooleanField("有文书缺少签字且未记录拒签（第十三条）",
+                                                default=False, editable=False)
+    has_late_storage = models.BooleanField("有音像记录超过24小时储存（第二十六条）",
+                                           default=False, editable=False)
+    has_continuous_recording = models.BooleanField("有视频或音频记录（第十九条）",
+                                                   default=False, editable=False)
+    has_legal_review = models.BooleanField("有法制审核意见（第十四条）", default=False,
+                                           editable=False)
 
     class Meta:
         verbose_name = "案卷"
@@ -120,7 +130,15 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["handling_unit", "number"],
                                     name="records_case_number_text_unique_per_unit"),
         ]
-        indexes = [models.Index(fields=["state", "act_ended_on"])]
+        indexes = [
+            models.Index(fields=["state", "act_ended_on"]),
+            # newest first, for the whole bureau and for one unit and its marks (the lists)
+            models.Index(fields=["-opened_on", "-id"], name="records_case_newest"),
+            models.Index(fields=["handling_unit", "mark", "-opened_on", "-id"],
+                         name="records_case_unit_mark_new"),
+            # one unit's cases of a period (its dashboard and yearly review, 第三十条)
+            models.Index(fields=["handling_unit", "opened_on"], name="records_case_unit_opened"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -27,6 +27,7 @@ from policies.marks import DEFAULT_MARK, MARK_ORDER, Mark, as_mark, strictest
 
 from . import events
 from .archiving import case_file_archive, case_file_close  # approved, checked, recorded (第十六条)
+from .case_flags import case_flags_refresh
 from .case_lifecycle import case_changing, case_require_changeable
 from .case_numbers import case_number_allocate
 from .casefile import (
@@ -246,6 +247,7 @@ def document_add(*, stage_record: StageRecord, actor, doc_kind: str, issued_on: 
     events.gate_check(actor=actor, action=events.CREATE, obj=case)
     with case_changing(case):
         document.save()
+        case_flags_refresh(case)
         return created(actor, document, supersedes=getattr(supersedes, "pk", None))
 
 
@@ -281,6 +283,7 @@ def signature_record(*, document: Document, actor, signer_role: str, outcome: st
             party=party if signer_role == SignerRole.PARTY else None, outcome=outcome,
             refused_what=refused_what, refusal_reason=refusal_reason.strip(),
             signed_at=signed_at or timezone.now(), recorded_by=actor)
+        case_flags_refresh(case)
         return created(actor, signature, outcome=outcome, role=signer_role)
 
 
@@ -318,6 +321,7 @@ def review_entry_add(*, stage_record: StageRecord, actor, item: str, opinion: st
                            legal_basis=legal_basis, discretion_standard=discretion_standard,
                            given_by=given_by, given_by_name=given_by_name,
                            position=(last or 0) + 1)
+        case_flags_refresh(stage_record.case)
         return entry
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from policies.audiovisual import INTERRUPTION_CAUSES
 
 from . import events
+from .case_flags import case_flags_refresh
 from .case_lifecycle import case_changing
 from .casefile import AVInterruption, AVRecord, Case, EvidenceNote, PendingRecording
 from .casefile_media import DeviceKind, MediaKind
@@ -58,6 +59,7 @@ def av_record_register(*, case: Case, actor, stage: str, sha256: str, size: int,
     events.gate_check(actor=actor, action=events.UPLOAD, obj=case)
     with case_changing(case):
         record.save()
+        case_flags_refresh(case)
         settled = pending_recording_settle(record)
         events.record_event(actor=actor, action=events.UPLOAD, obj=record,
                             detail={"sha256": sha256, "size": size, "stage": stage,

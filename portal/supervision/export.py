@@ -4,7 +4,8 @@ findings case by case each citing its article, and the rectification notices and
 
 The figures come from figures.dashboard (counted in the database); the findings case by case
 come from records.compliance for the cases that the database flags, so the per-case check
-runs only on the cases that have a finding."""
+runs only on the cases that have a finding; their rows are read for all of them at once
+(records.compliance.cases_facts), in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from django.utils import timezone
 
 from access.models import Unit
 from records.calendar import working_calendar
-from records.compliance import case_findings, published_checklist
+from records.compliance import cases_facts, facts_findings, published_checklist
 
 from . import figures
 from .models import RectificationNotice
 from .presentation import COLUMNS
 
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+#: rows of the PDF's findings list per table (about a page)
+FINDINGS_PER_TABLE = 40
 
 
 @dataclass
@@ -38,12 +41,13 @@ def review(user, unit: Unit, year: int, *, now: datetime) -> Review:
     period = figures.Period.year(year)
     board = figures.dashboard(user, period, now=now, unit_id=unit.pk)
     today = timezone.localdate(now)
-    clean_or_not = figures.flagged_cases(figures.period_cases(user, period, unit_id=unit.pk), today)
-    flagged = clean_or_not.filter(clean=False).order_by("number")
+    cases = figures.period_cases(user, period, unit_id=unit.pk)
+    flagged = figures.with_figure(cases, "flagged", today).order_by("number")
     calendar, checklist = working_calendar(), published_checklist()
     rows = []
-    for case in flagged.iterator(chunk_size=500):
-        for finding in case_findings(case, checklist=checklist, calendar=calendar, now=now):
+    for case, facts in cases_facts(flagged):  # a fixed number of queries, however many
+        for finding in facts_findings(facts, checklist=checklist, calendar=calendar, now=now,
+                                      today=today):
             rows.append((case.number, finding.article, finding.message))
     notices = list(RectificationNotice.objects.filter(unit=unit, issued_at__year=year)
                    .select_related("case").prefetch_related("answers").order_by("issued_at"))
@@ -56,14 +60,24 @@ def figure_rows(result: Review) -> list[tuple[str, str, int]]:
 
 
 def workbook(result: Review) -> bytes:
+    """The workbook, written row by row (openpyxl's write-only mode: the findings of a large
+    unit are streamed, not held as cells)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "统计"
-    sheet.append([f"{result.unit.name} {result.year}年度执法全过程记录制度落实情况（第三十条）"])
-    sheet["A1"].font = Font(bold=True)
+    book = Workbook(write_only=True)
+
+    def sheet_of(title: str):
+        sheet = book.create_sheet(title)
+        sheet.column_dimensions["A"].width = 28  # before the first row, in write-only mode
+        sheet.column_dimensions["C"].width = 50
+        return sheet
+
+    sheet = sheet_of("统计")
+    heading = WriteOnlyCell(sheet, f"{result.unit.name} {result.year}年度执法全过程记录制度落实情况（第三十条）")
+    heading.font = Font(bold=True)
+    sheet.append([heading])
     sheet.append(["项目", "条款", "数量"])
     for row in figure_rows(result):
         sheet.append(list(row))
@@ -71,16 +85,16 @@ def workbook(result: Review) -> bytes:
     sheet.append(["月份", *[label for _, label, _ in COLUMNS]])
     for row in result.board.by_month:
         sheet.append([row["month"].strftime("%Y-%m"), *[row[code] for code, _, _ in COLUMNS]])
-    officers = book.create_sheet("执法人员")
+    officers = sheet_of("执法人员")
     officers.append(["执法人员", *[label for _, label, _ in COLUMNS]])
     for row in result.board.by_officer:
         officers.append([row["case_officers__officer__full_name"],
                          *[row[code] for code, _, _ in COLUMNS]])
-    found = book.create_sheet("问题清单")
+    found = sheet_of("问题清单")
     found.append(["案号", "条款", "问题"])
     for row in result.findings:
-        found.append(list(row))
-    notices = book.create_sheet("整改通知")
+        found.append(row)
+    notices = sheet_of("整改通知")
     notices.append(["案号", "条款", "问题", "发出时间", "状态", "答复", "答复时间", "复查问题已消除"])
     for notice in result.notices:
         answers = list(notice.answers.all()) or [None]
@@ -91,9 +105,6 @@ def workbook(result: Review) -> bytes:
                             answer.text if answer else "",
                             timezone.localtime(answer.answered_at).strftime("%Y-%m-%d %H:%M") if answer else "",
                             ("是" if answer.finding_gone else "否") if answer else ""])
-    for ws in book.worksheets:
-        ws.column_dimensions["A"].width = 28
-        ws.column_dimensions["C"].width = 50
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -126,8 +137,13 @@ def pdf(result: Review) -> bytes:
     story.append(Table([["项目", "条款", "数量"], *[[para(a), b, c] for a, b, c in figure_rows(result)]],
                        colWidths=[260, 80, 60], style=style))
     story += [Spacer(1, 8), Paragraph("二、问题清单（逐案）", head)]
-    rows = [["案号", "条款", "问题"], *[[para(a), b, para(c)] for a, b, c in result.findings]]
-    story.append(Table(rows, colWidths=[140, 60, 300], style=style, repeatRows=1))
+    # a table of a page or so at a time: reportlab measures what is left of a table at each
+    # page break, so one table of every finding costs the square of their number
+    findings = result.findings
+    for start in range(0, max(len(findings), 1), FINDINGS_PER_TABLE):
+        rows = [["案号", "条款", "问题"],
+                *[[para(a), b, para(c)] for a, b, c in findings[start:start + FINDINGS_PER_TABLE]]]
+        story.append(Table(rows, colWidths=[140, 60, 300], style=style, repeatRows=1))
     story += [Spacer(1, 8), Paragraph("三、整改通知和答复", head)]
     rows = [["案号", "条款", "问题", "状态", "答复"]]
     for notice in result.notices:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from access.models import StaffProfile
+from records.case_flags import case_flags_refresh
 from records.casefile_entries import LEGAL_REVIEW
 from records.models import (AVRecord, Case, CaseOfficer, Document, ReviewEntry, Signature,
                             StageRecord)
@@ -134,5 +135,8 @@ def build(items: list[Plan], officers, opener) -> list[Case]:
                 place="现场", stored_at=stored, returned_to_unit_at=returned,
                 late_storage_cause="在外执勤无法返回" if returned else "",
                 mark="internal", registered_by=opener)
+        # the rows above are written directly, not through records.services: store the
+        # facts the services would have stored (records/case_flags.py)
+        case_flags_refresh(case)
         cases.append(case)
     return cases

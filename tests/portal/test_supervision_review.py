@@ -6,13 +6,18 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from access.models import AccessLogEntry
-from portal.supervision import figures
+from portal.supervision import export, figures
 from portal.supervision.models import NoticeStatus, RectificationNotice
 from portal.supervision.presentation import COLUMNS
+from records.calendar import working_calendar
+from records.compliance import case_findings, published_checklist
 from records.models import Signature
 from tests.access import gate_support as g
 from tests.access.two_factor_support import force_login_verified
@@ -28,7 +33,7 @@ def world(db, monkeypatch):
     officers = officers_ensure()
     items = plans(24, seed=3)
     cases = build(items, officers, legal)
-    return {"legal": legal, "head": head, "plans": items, "cases": cases}
+    return {"legal": legal, "head": head, "officers": officers, "plans": items, "cases": cases}
 
 
 def test_the_workbook_holds_the_dashboard_figures(world, client):
@@ -95,3 +100,29 @@ def test_an_officer_may_not_issue_and_another_units_head_may_not_answer(world, c
     assert not RectificationNotice.objects.exists()
     force_login_verified(client, other_head)
     assert client.get("/supervision/notices/").status_code == 200
+
+
+def test_the_findings_case_by_case_take_as_many_queries_for_more_cases(world):
+    unit = g.unit("xiaofang")
+
+    def measured():
+        with CaptureQueriesContext(connection) as captured:
+            result = export.review(world["legal"], unit, 2026, now=NOW)
+        return len(captured.captured_queries), result
+
+    measured()  # content types and the calendar cached once
+    before, small = measured()
+    build(plans(36, seed=4), world["officers"], world["legal"])
+    after, large = measured()
+    assert len(large.findings) > len(small.findings) > 0
+    assert after == before
+
+    # the same findings, in the same order, as the check of each case alone
+    period = figures.Period.year(2026)
+    flagged = figures.with_figure(figures.period_cases(world["legal"], period, unit_id=unit.pk),
+                                  "flagged", timezone.localdate(NOW)).order_by("number")
+    calendar, checklist = working_calendar(), published_checklist()
+    assert large.findings == [(case.number, finding.article, finding.message) for case in flagged
+                              for finding in case_findings(case, checklist=checklist,
+                                                           calendar=calendar, now=NOW)]
+    assert large.board.totals["total"] - large.board.totals["clean"] == flagged.count()
