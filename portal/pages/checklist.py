@@ -9,6 +9,8 @@ portal.checklist.published_checklist().
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -18,7 +20,7 @@ from wagtail.models import Orderable, Page
 
 from policies.audiovisual import AVLevel, ChecklistRow
 from portal.pages.checklist_table import ChecklistLabels, checklist_table_html
-from portal.pages.links import article_urls
+from portal.pages.links import article_urls, parent_link
 from portal.pages.routing import QuickServeMixin
 
 
@@ -46,6 +48,18 @@ def show_lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+class TableRow(NamedTuple):
+    """The columns of a checklist row that the page's table shows."""
+
+    kind: str
+    stage: str
+    level: str
+    show: str
+    article: str
+    note: str
+    sort_order: int | None
+
+
 class ChecklistPage(QuickServeMixin, Page):
     intro = models.TextField("说明", blank=True)
 
@@ -66,6 +80,15 @@ class ChecklistPage(QuickServeMixin, Page):
         a revision, the rows of that revision)."""
         return tuple(row.as_checklist_row() for row in self.rows.all())
 
+    def table_rows(self) -> list[TableRow]:
+        """The rows' columns the table shows. For the live page, read as plain values (no
+        model objects: 44 of them cost more than the query); for a page loaded from a
+        revision (a preview), the revision's rows."""
+        rows = self.rows.all()
+        if isinstance(rows, models.QuerySet):
+            return [TableRow(*values) for values in rows.values_list(*TableRow._fields)]
+        return [TableRow(*(getattr(row, name) for name in TableRow._fields)) for row in rows]
+
     def grouped_rows(self) -> list[dict]:
         """Rows grouped by kind of act in the catalogue's order, for the table."""
         from policies.catalogue import current_catalogue
@@ -74,8 +97,11 @@ class ChecklistPage(QuickServeMixin, Page):
         order = {kind.code: index for index, kind in enumerate(catalogue.kinds)}
         names = dict(kind_choices())
         groups: dict[str, dict] = {}
-        for row in sorted(self.rows.all(), key=lambda r: (order.get(r.kind, 99), r.sort_order or 0)):
-            group = groups.setdefault(row.kind, {"kind": row.kind, "name": names.get(row.kind, row.kind), "rows": []})
+        for row in sorted(self.table_rows(),
+                          key=lambda r: (order.get(r.kind, 99), r.sort_order or 0)):
+            group = groups.setdefault(row.kind, {"kind": row.kind,
+                                                 "name": names.get(row.kind, row.kind),
+                                                 "rows": []})
             stage_name = row.stage
             try:
                 stage_name = catalogue.kind(row.kind).stage(row.stage).name
@@ -92,6 +118,7 @@ class ChecklistPage(QuickServeMixin, Page):
                                  show=gettext("应当重点记录的内容"), content=gettext("内容"),
                                  article=gettext("依据"))
         context["article_urls"] = urls
+        context["parent_title"], context["parent_url"] = parent_link(self, request)
         context["checklist_table"] = checklist_table_html(self.grouped_rows(), labels, urls)
         return context
 

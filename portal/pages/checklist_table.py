@@ -12,8 +12,8 @@ phone layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.pages.links import citations_linked as article_links

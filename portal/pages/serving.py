@@ -200,6 +200,8 @@ def serve(request, path):
     if memory_in_use():
         generation = memory_generation()
         memory.renew(generation)
+        # for the pages' own per-process memories (the article addresses, portal/pages/links.py)
+        request.portal_pages_generation = generation
         route_for_request(request, path, generation)
     return wagtail_views.serve(request, path)
 

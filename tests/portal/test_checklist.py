@@ -145,3 +145,23 @@ def test_the_checklist_table_escapes_what_the_legal_office_typed(demo, client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&amp; &lt;b&gt;说明&lt;/b&gt;" in html
     assert '#article-20">第二十条</a>' in html
+
+
+def test_the_checklist_shows_a_renamed_parent_and_a_moved_article_on_the_next_request(demo,
+                                                                                       client):
+    """The parent's title and the article addresses are remembered per process under the
+    pages' generation (portal/pages/links.py); a publish renews it."""
+    from portal.pages.rules import ArticlePage
+
+    html = client.get(demo.url).content.decode()
+    assert '/rules/regulation/chapter-3/article-19/#article-19">第十九条</a>' in html
+    index = RulesIndexPage.objects.get()
+    index.title = "规则与指引（修订）"
+    index.save_revision().publish()
+    article = ArticlePage.objects.get(number=19)
+    article.slug = "article-19-revised"
+    article.save_revision().publish()
+    html = client.get(demo.url).content.decode()
+    assert ">规则与指引（修订）</a>" in html
+    assert '/rules/regulation/chapter-3/article-19-revised/#article-19">第十九条</a>' in html
+    assert "chapter-3/article-19/#" not in html
