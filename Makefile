@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1 PORTAL_DEMO=1
 
-.PHONY: run test install install-test demo serve bench clean-venv
+.PHONY: run test install install-test demo serve bench messages clean-venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install-test
 
 bench: install-test
 	@echo "see bench/README.md: each benchmark is a script run on demand"
+
+# after changing interface strings: the zh-hans identity catalog (needs Debian's gettext)
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py zh_hans_catalog
 
 clean-venv:
 	rm -rf $(VENV)
