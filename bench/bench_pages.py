@@ -71,6 +71,7 @@ class Figure:
     expect: str                # text the answer must hold
     kind: str                  # "minimal", "cached", "uncached", "static", "logged-in"
     logged_in: bool = False
+    judged: bool = True        # the issue names a target for it (an article, the checklist)
     rates: list[float] = field(default_factory=list)        # requests per wall second
     cpu_rates: list[float] = field(default_factory=list)    # requests per worker CPU second
 
@@ -300,6 +301,8 @@ def report(servers: list[Server], rounds: int) -> bool:
                 ratio = rate / minimal
                 target = TARGETS[figure.kind]
                 verdict = "" if target is None else ("met" if ratio >= target else "NOT MET")
+                if target is not None and not figure.judged:
+                    verdict = f"(not a target: {verdict.lower()})"
                 if judged:
                     met_all &= verdict != "NOT MET"
                 spread = f"{min(rates):.0f}–{max(rates):.0f}" if rounds > 1 else ""
@@ -320,8 +323,11 @@ def figures_for(cached: bool, css: str) -> list[Figure]:
     figures = [
         Figure("minimal view", MINIMAL, "ok", "minimal"),
         Figure(f"article 第十九条, anonymous, {page}", ARTICLE, "第十九条", page),
-        Figure(f"chapter 第三章, anonymous, {page}", CHAPTER, "第三章", page),
-        Figure(f"regulation (full text), anon., {page}", REGULATION, "第三十二条", page),
+        # the issue's targets name an article and the checklist; a chapter and the whole
+        # regulation are shown beside them, not judged
+        Figure(f"chapter 第三章, anonymous, {page}", CHAPTER, "第三章", page, judged=False),
+        Figure(f"regulation (full text), anon., {page}", REGULATION, "第三十二条", page,
+               judged=False),
         Figure(f"checklist 第十八条, anonymous, {page}", CHECKLIST, "checklist-row", page),
     ]
     if cached:

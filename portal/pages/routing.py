@@ -106,9 +106,30 @@ def view_restrictions(page: Page):
     return PageViewRestriction.objects.filter(page_id__in=chain)
 
 
+# True when neither the page nor any page above it has a view restriction or is an alias:
+# then `view_restrictions` would find none (it looks only at those pages, and at the pages
+# aliases point to). A column of the page's own row (portal/pages/serving.py reads it with the
+# row), so that a public page's check costs no query of its own. Restrictions are few, and
+# so are aliases: both subqueries start from them, not from the tree.
+UNRESTRICTED_SQL = """
+    NOT EXISTS (SELECT 1 FROM wagtailcore_pageviewrestriction restriction
+                JOIN wagtailcore_page restricted ON restricted.id = restriction.page_id
+                WHERE SUBSTR(wagtailcore_page.path, 1, LENGTH(restricted.path)) = restricted.path)
+    AND NOT EXISTS (SELECT 1 FROM wagtailcore_page alias
+                    WHERE alias.alias_of_id IS NOT NULL
+                      AND SUBSTR(wagtailcore_page.path, 1, LENGTH(alias.path)) = alias.path)
+"""
+UNRESTRICTED = "portal_unrestricted"  # the attribute the row's reader sets
+
+
 class QuickServeMixin:
     """For page types below the rules index: Wagtail's view-restriction check (run before
-    every serve by its `check_view_restrictions` hook, and by the page cache) in one query."""
+    every serve by its `check_view_restrictions` hook, and by the page cache) in one query,
+    or none when the page's row said there is nothing to find (UNRESTRICTED_SQL)."""
 
     def get_view_restrictions(self):
+        if getattr(self, UNRESTRICTED, False):
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
         return view_restrictions(self)

@@ -40,6 +40,8 @@ import threading
 from time import monotonic
 
 from django.conf import settings
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.urls import re_path
@@ -49,7 +51,8 @@ from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
 from portal.page_cache import page_cache_generation
-from portal.pages.routing import routes_plainly
+from portal.pages.routing import (UNRESTRICTED, UNRESTRICTED_SQL, QuickServeMixin,
+                                  routes_plainly)
 
 MEMORY_SECONDS = 60
 SITE_LIMIT = 64        # (host, port) pairs; only allowed hosts get this far
@@ -134,8 +137,14 @@ def _address(site: Site, components: list[str]) -> str:
 def _row_sql(model: type[Page], alias: str) -> str:
     """The SQL of `model.objects.filter(pk=…)` (the page's row joined with its specific
     table), compiled once per process: compiling the ORM query for a page type's forty-odd
-    columns costs several times what the database takes to answer it."""
-    sql, params = model._default_manager.filter(pk=0).query.get_compiler(using=alias).as_sql()
+    columns costs several times what the database takes to answer it. Page types whose view
+    restrictions routing.QuickServeMixin checks also get the column that says there are none
+    to find, so that a public page's check costs no query."""
+    rows = model._default_manager.filter(pk=0)
+    if issubclass(model, QuickServeMixin):
+        rows = rows.annotate(**{UNRESTRICTED: RawSQL(UNRESTRICTED_SQL, [],
+                                                     output_field=BooleanField())})
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
     if len(params) != 1:  # pragma: no cover - a page manager that filters by default
         raise ValueError(f"{model.__name__}: expected one parameter, got {params!r}")
     return sql

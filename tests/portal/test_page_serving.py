@@ -21,9 +21,10 @@ from portal.rules_import import regulation_import_file
 pytestmark = pytest.mark.django_db
 
 ARTICLE_19 = "/rules/regulation/chapter-3/article-19/"
-# the remembered page's row (with its article row), its view restrictions, its breadcrumbs
-# with previous/next: nothing else for an anonymous reader of an uncached article
-ARTICLE_QUERIES = 3
+# the remembered page's row (with its article row, and whether any view restriction or alias
+# lies above it), its breadcrumbs with previous/next: nothing else for an anonymous reader of
+# an uncached public article
+ARTICLE_QUERIES = 2
 
 
 @pytest.fixture
@@ -214,3 +215,36 @@ def test_the_memory_is_used_only_where_every_page_type_routes_as_wagtail_does(se
     assert serving.memory_in_use()
     settings.WAGTAIL_I18N_ENABLED = True  # the root page would depend on the language
     assert not serving.memory_in_use()
+
+
+def test_the_page_row_says_whether_a_restriction_or_an_alias_lies_on_or_above_the_page(rules):
+    from portal.pages.routing import UNRESTRICTED
+
+    article = ArticlePage.objects.get(number=19)
+    chapter = ChapterPage.objects.get(number=3)
+
+    def unrestricted():
+        return getattr(serving.page_row(ArticlePage, article.pk), UNRESTRICTED)
+
+    assert unrestricted()
+    # a restriction on another chapter (a sibling of this article's chapter) is not above it
+    other = PageViewRestriction.objects.create(page=ChapterPage.objects.get(number=4),
+                                               restriction_type=PageViewRestriction.LOGIN)
+    assert unrestricted()
+    other.delete()
+    above = PageViewRestriction.objects.create(page=chapter,
+                                               restriction_type=PageViewRestriction.LOGIN)
+    assert not unrestricted()
+    assert list(serving.page_row(ArticlePage, article.pk).get_view_restrictions()) == [above]
+    above.delete()
+    # an alias above: Wagtail then also asks the aliased page, so the row says "ask"
+    Page.objects.filter(pk=chapter.pk).update(alias_of=ChapterPage.objects.get(number=4))
+    assert not unrestricted()
+
+
+def test_a_restriction_on_the_remembered_article_itself_asks_for_a_login(rules, client):
+    remember(client, ARTICLE_19)
+    PageViewRestriction.objects.bulk_create([PageViewRestriction(
+        page=ArticlePage.objects.get(number=19), restriction_type=PageViewRestriction.LOGIN)])
+    response = client.get(ARTICLE_19)
+    assert response.status_code == 302 and "login" in response["Location"]
