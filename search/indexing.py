@@ -15,6 +15,7 @@ only this process talks to the database.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import operator
@@ -202,6 +203,10 @@ def _built(chunks: list[list[int]], labels: tuple, workers: int) -> Iterator[tup
         for chunk in chunks:
             yield chunk, build_batch(load_cases(chunk), labels)
         return
+    # the objects now alive are left out of the collector's passes, here and in the forked
+    # workers: a full collection in a worker would touch every one of them (the parent's
+    # heap copied page by page into each worker)
+    gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     pending: deque = deque()
 
@@ -218,6 +223,7 @@ def _built(chunks: list[list[int]], labels: tuple, workers: int) -> Iterator[tup
             yield oldest()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _index_pages(backend) -> int:
