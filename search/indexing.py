@@ -196,6 +196,19 @@ def _build_rows(cases: list, labels: tuple) -> list[tuple]:
     return [_DOC_VALUES(doc) for doc in build_batch(cases, labels)]
 
 
+def _worker_start() -> None:
+    """A worker shares the parent's database connections (their sockets, forked): a query
+    here would be answered to both. It refuses every query instead; it never closes them
+    (closing would end the parent's session), and it ends without running their finalizers."""
+    from django.db import connections
+
+    def refuse(execute, sql, params, many, context):
+        raise RuntimeError("a reindex worker does not use the database")
+
+    for connection in connections.all(initialized_only=True):
+        connection.execute_wrappers.append(refuse)
+
+
 def _built(chunks: list[list[int]], labels: tuple, workers: int) -> Iterator[tuple]:
     """(ids, their documents) batch by batch, in order; with workers, the next batches are
     read here and built there while the caller writes the one given."""
@@ -207,7 +220,8 @@ def _built(chunks: list[list[int]], labels: tuple, workers: int) -> Iterator[tup
     # workers: a full collection in a worker would touch every one of them (the parent's
     # heap copied page by page into each worker)
     gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start)
     pending: deque = deque()
 
     def oldest() -> tuple:

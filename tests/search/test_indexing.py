@@ -210,3 +210,20 @@ def test_a_failure_in_a_worker_stops_the_reindex_and_is_raised(monkeypatch):
     with pytest.raises(RuntimeError, match="cutter failed"):
         index_everything(batch=1, workers=2)
     assert entries() == before
+
+
+def test_a_worker_that_queries_the_database_is_refused(monkeypatch):
+    from search import documents
+    from search.indexing import index_everything
+
+    for n in range(2):
+        case_file(index=False)
+
+    def querying(texts):
+        SearchEntry.objects.count()  # on the parent's connection, forked: must not happen
+        return ["" for _ in texts]
+
+    monkeypatch.setattr(documents, "index_texts", querying)
+    with pytest.raises(RuntimeError, match="does not use the database"):
+        index_everything(batch=1, workers=2)
+    assert SearchEntry.objects.count() == 0  # the parent's connection still answers
