@@ -54,6 +54,9 @@ class SearchEntry(models.Model):
     date = models.DateField(null=True, blank=True)
     text = models.TextField(blank=True)    # folded and masked: snippets are cut from it
     tokens = models.TextField(blank=True)  # segmented, space-separated
+    # a hash of everything written for the entry (search.backends.rows): an entry whose
+    # document hashes the same is not written again
+    digest = models.BigIntegerField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -37,6 +37,7 @@ rjieba's cut alone (most of the time is now the Python around the cut). ``SEARCH
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -82,20 +83,62 @@ def _t2s_changes() -> tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ..
 
 
 _T2S_CHARACTERS, _T2S_PHRASES = _t2s_changes()
+#: the phrases as one pattern: one scan of the text (a test per phrase cost as much as
+#: cutting the text)
+_T2S_PHRASE = re.compile("|".join(re.escape(phrase) for phrase, _ in _T2S_PHRASES))
+
+
+#: the few characters t2s converts that GB2312 (simplified Chinese) holds (乾, 後, 於 ...): a
+#: text GB2312 encodes can hold no other (encoding runs in C at ~100 million characters a
+#: second; looking each character up in the set of 4,000 costs as much as a third of the cut)
+_T2S_IN_GB2312 = tuple(sorted(char for char in _T2S_CHARACTERS
+                              if not char.encode("gb2312", errors="replace").startswith(b"?")))
+
+
+_outside_gb2312 = threading.local()
+
+
+def _note_outside_gb2312(error: UnicodeEncodeError) -> tuple[str, int]:
+    _outside_gb2312.chars.append(error.object[error.start:error.end])
+    return "", error.end
+
+
+codecs.register_error("casesearch-outside-gb2312", _note_outside_gb2312)
 
 
 def _t2s_may_change(text: str) -> bool:
-    present = set(text)
-    if not _T2S_CHARACTERS.isdisjoint(present):
+    if _T2S_PHRASE.search(text) is not None:
         return True
-    return any(chars <= present and phrase in text for phrase, chars in _T2S_PHRASES)
+    _outside_gb2312.chars = outside = []  # what GB2312 cannot encode (·, 〇, 髮 ...)
+    text.encode("gb2312", errors="casesearch-outside-gb2312")
+    if outside and not _T2S_CHARACTERS.isdisjoint("".join(outside)):
+        return True
+    return any(char in text for char in _T2S_IN_GB2312)
+
+
+#: full-width forms and the ideographic space: what NFKC changes in nearly every Chinese text
+#: (，：（）；！？), each mapped to the single ASCII character NFKC gives for it
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_FULL_WIDTH_NFKC = {char: unicodedata.normalize("NFKC", char)
+                    for char in map(chr, [*range(0xFF01, 0xFF5F), 0x3000])}
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on Chinese text: the full-width forms
+    are replaced first (each becomes one ASCII character that starts a character, so NFKC of
+    the result is NFKC of the text), and NFKC of text already normalised is only its quick
+    check. CPython's NFKC decomposes and recomposes the whole text as soon as one full-width
+    comma is in it, which costs about as much as cutting the text."""
+    for char in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(char, _FULL_WIDTH_NFKC[char])
+    return unicodedata.normalize("NFKC", text)
 
 
 def fold(text: str) -> str:
     """Traditional → simplified, full-width → half-width (NFKC), lower case."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     if _t2s_may_change(text):
         text = _t2s.convert(text)
     return text.lower()
@@ -196,6 +239,14 @@ class JiebaCutter:
     def cut(self, text: str, hmm: bool) -> list[str]:
         return list(self.tokenizer.cut(text, HMM=hmm))
 
+    def cut_raw(self, text: str, hmm: bool):
+        """The cutter's own words, before ``words_of`` (the index remembers them per word)."""
+        return self.tokenizer.cut(text, HMM=hmm)
+
+    @staticmethod
+    def words_of(word: str) -> list[str]:
+        return [word]
+
     def has_word(self, word: str) -> bool:
         return bool(self.FREQ.get(word))
 
@@ -220,11 +271,18 @@ class RJiebaCutter:
     def cut(self, text: str, hmm: bool) -> list[str]:
         words = []
         for word in self.jieba.cut(text, hmm):
-            if _ASCII_JOINED.search(word):
-                words += _ASCII_RUNS.findall(word)
-            else:
-                words.append(word)
+            words += self.words_of(word)
         return words
+
+    def cut_raw(self, text: str, hmm: bool) -> list[str]:
+        return self.jieba.cut(text, hmm)
+
+    @staticmethod
+    def words_of(word: str) -> list[str]:
+        """A word of rjieba's cut as jieba would have cut it."""
+        if _ASCII_JOINED.search(word):
+            return _ASCII_RUNS.findall(word)
+        return [word]
 
     def has_word(self, word: str) -> bool:
         return self.jieba.has_word(word)
@@ -241,26 +299,113 @@ def new_cutter(prefer: str | None = None):
     return JiebaCutter()
 
 
+#: joins the texts that index_texts cuts together
+_SEPARATOR = "\x00"
+#: sets a case or identity number apart inside a text cut in one pass (_index_marked)
+_SPAN_MARK = "\x01"
+
+
+class _IndexMemo(dict):
+    """A word of the cutter → its index tokens joined by spaces ("" for punctuation),
+    worked out on the first lookup (``memo[word]`` in C when the word is known)."""
+
+    def __init__(self, segmenter: "Segmenter"):
+        super().__init__()
+        self.segmenter = segmenter
+
+    def __missing__(self, word: str) -> str:
+        segmenter = self.segmenter
+        tokens = [token for piece in segmenter.tokenizer.words_of(word)
+                  for token in segmenter._word_tokens(piece)]
+        joined = self[word] = " ".join(tokens)
+        return joined
+
+
 @dataclass
 class Segmenter:
     """A private cutter (rjieba or jieba) with the domain dictionary."""
 
     tokenizer: "JiebaCutter | RJiebaCutter"
     words: frozenset[str]
-    _memo: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _memo: _IndexMemo | None = field(default=None, repr=False)
+    source: tuple = field(default=(), repr=False)  # what it was built from (refresh)
 
     def index_tokens(self, text: str) -> list[str]:
         """Tokens of a text for the index, in order (repeats kept: they weigh in ranking)."""
-        folded = fold(text)
-        tokens: list[str] = []
-        position = 0
-        for match in _special_spans(folded):
-            tokens += self._cut_index(folded[position:match[0]])
-            tokens += match[2]
-            tokens += self._cut_index(folded[match[0]:match[1]])  # the parts too (2026, 12号)
-            position = match[1]
-        tokens += self._cut_index(folded[position:])
+        return self.index_text(text).split()
+
+    def index_text(self, text: str) -> str:
+        """The index tokens of a text joined by spaces: the text folded; each case number and
+        identity number as its special tokens followed by the tokens of its own text (2026,
+        12号); the rest cut in search mode (``_cut_index``)."""
+        tokens = self._index_folded(fold(text))
+        if _SEPARATOR in tokens or _SPAN_MARK in tokens:  # never in a record: no tokens
+            tokens = " ".join(tokens.replace(_SEPARATOR, " ").replace(_SPAN_MARK, " ").split())
         return tokens
+
+    def _index_folded(self, folded: str) -> str:
+        spans = _special_spans(folded)
+        if not spans:
+            return self._cut_index_text(folded)
+        if _SPAN_MARK not in folded:
+            return self._index_marked(folded, spans)
+        parts = []  # never in a record: piece by piece
+        position = 0
+        for start, end, special in spans:
+            parts.append(self._cut_index_text(folded[position:start]))
+            parts.append(" ".join(special))
+            parts.append(self._cut_index_text(folded[start:end]))
+            position = end
+        parts.append(self._cut_index_text(folded[position:]))
+        return " ".join(filter(None, parts))
+
+    def _index_marked(self, folded: str, spans) -> str:
+        """``_index_folded`` in one cut: each special span's text is set apart by a mark
+        before and after it, which the cutter gives back as a word of its own between the
+        words of each piece (as if cut apart); the tokens are then split at the marks and
+        the special tokens put in before each span's own."""
+        pieces = []
+        position = 0
+        for start, end, _ in spans:
+            pieces += (folded[position:start], _SPAN_MARK, folded[start:end], _SPAN_MARK)
+            position = end
+        pieces.append(folded[position:])
+        parts = self._cut_index_text("".join(pieces)).split(_SPAN_MARK)
+        joined = [parts[0].strip()]
+        for number, (_, _, special) in enumerate(spans):
+            joined += (" ".join(special), parts[2 * number + 1].strip(),
+                       parts[2 * number + 2].strip())
+        return " ".join(filter(None, joined))
+
+    def index_texts(self, texts: list[str]) -> list[str]:
+        """``index_text`` of each text, the texts folded and cut together: joined by a
+        separator no text holds, which folding keeps, no special token spans, and the cutter
+        gives back as a word of its own between the words of the texts either side (jieba
+        and rjieba cut only runs of Chinese characters, letters and digits together), so
+        one pass over a batch of short texts gives what a pass per text would, without the
+        cost of a call per text. A batch in which a text holds the separator is cut text by
+        text."""
+        if len(texts) < 2:
+            return [self.index_text(text) for text in texts]
+        joined = _SEPARATOR.join(texts)
+        if joined.count(_SEPARATOR) != len(texts) - 1 or _SPAN_MARK in joined:
+            return [self.index_text(text) for text in texts]
+        folded = _nfkc(joined)
+        if _t2s_may_change(folded):  # OpenCC converts phrases: text by text, to be sure
+            folded = _SEPARATOR.join(map(fold, texts))
+        else:
+            folded = folded.lower()
+        return [part.strip() for part in self._index_folded(folded).split(_SEPARATOR)]
+
+    def _cut_index_text(self, text: str) -> str:
+        if not text:
+            return ""
+        memo = self._memo
+        if memo is None or len(memo) > MEMO_WORDS:
+            memo = self._memo = _IndexMemo(self)
+            memo[_SEPARATOR] = _SEPARATOR  # index_texts splits the texts' tokens there
+            memo[_SPAN_MARK] = _SPAN_MARK  # _index_marked splits a text's tokens there
+        return " ".join(filter(None, map(memo.__getitem__, self.tokenizer.cut_raw(text, True))))
 
     def query_tokens(self, text: str) -> list[str]:
         """Tokens of one query term: a case number or identity number as its special token
@@ -282,16 +427,7 @@ class Segmenter:
         """Search mode: each word of the precise cut, and every dictionary word inside it
         (jieba's own cut_for_search looks at two- and three-character pieces only, which
         loses 行政执法 inside 行政执法全过程记录)."""
-        tokens: list[str] = []
-        memo = self._memo
-        for word in self.tokenizer.cut(text, True):
-            found = memo.get(word)
-            if found is None:
-                if len(memo) > MEMO_WORDS:
-                    memo.clear()
-                found = memo[word] = self._word_tokens(word)
-            tokens += found
-        return tokens
+        return self._cut_index_text(text).split()
 
     def _word_tokens(self, word: str) -> list[str]:
         """One word of the precise cut as index tokens (remembered per word: a text's words
@@ -345,15 +481,91 @@ def _has_cjk(word: str) -> bool:
 
 def _special_spans(folded: str) -> list[tuple[int, int, list[str]]]:
     spans = []
-    for match in CASE_NUMBER.finditer(folded):
+    for match in _case_numbers(folded):
         prefix, year, seq = match.groups()
         tokens = [case_number_token(prefix, year, seq), f"{year}{int(seq)}号"]
         spans.append((match.start(), match.end(), tokens))
-    for match in ID_NUMBER.finditer(folded):
-        if not any(start <= match.start() < end for start, end, _ in spans):
-            spans.append((match.start(1), match.end(1), [match.group(1)]))
+    if not spans:
+        return [(match.start(1), match.end(1), [match.group(1)]) for match in _id_numbers(folded)]
+    numbers = iter(spans)  # in order and apart: walk them beside the identity numbers
+    number = next(numbers)
+    found = []
+    for match in _id_numbers(folded):
+        at = match.start()
+        while number is not None and number[1] <= at:
+            number = next(numbers, None)
+        if number is None or at < number[0]:  # not inside a case number
+            found.append((match.start(1), match.end(1), [match.group(1)]))
+    spans += found
     spans.sort()
     return spans
+
+
+# CASE_NUMBER.finditer and ID_NUMBER.finditer, the same matches found faster: each pattern
+# begins with something that can stand almost anywhere in Chinese text (a lazy run of Chinese
+# characters; a look-behind), so the regex engine tries it at nearly every character, which
+# cost more than cutting the text. Here a pattern that begins with digits finds where a match
+# could be, and the full pattern is tried only there (tests/search/test_segmentation.py
+# compares both on generated text).
+
+#: the part of CASE_NUMBER after its prefix and opening bracket: year, number, 号
+_CASE_NUMBER_TAIL = re.compile(
+    rf"(?:19|20)\d{{2}}\s*[{re.escape(_CLOSE)}]?\s*(?:第\s*)?0*\d{{1,6}}\s*号")
+#: six digits in a row: in every identity number and credit code (and mobile number)
+SIX_DIGITS = re.compile(r"\d{6}")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _case_numbers(text: str) -> list[re.Match]:
+    """CASE_NUMBER's matches. Every match ends in a tail that _CASE_NUMBER_TAIL matches at
+    the year, and begins at most 12 Chinese characters (and spaces and an opening bracket)
+    before it, where no digit stands: so the next match is the one CASE_NUMBER finds between
+    the walk back from the next tail and that tail's end (or there is none at that tail)."""
+    matches: list[re.Match] = []
+    if "号" not in text:
+        return matches
+    position = 0
+    while (tail := _CASE_NUMBER_TAIL.search(text, position)) is not None:
+        start = tail.start()
+        while start > position and text[start - 1].isspace():
+            start -= 1
+        if start > position and text[start - 1] in _OPEN:
+            start -= 1
+            while start > position and text[start - 1].isspace():
+                start -= 1
+        chars = 0
+        while start > position and chars < 12 and _is_cjk(text[start - 1]):
+            start -= 1
+            chars += 1
+        match = CASE_NUMBER.search(text, start, tail.end()) if chars else None
+        if match is None:
+            position = tail.start() + 1
+        else:
+            matches.append(match)
+            position = match.end()
+    return matches
+
+
+def _id_numbers(text: str) -> list[re.Match]:
+    """ID_NUMBER's matches. Each holds six digits at its start or two characters in (an
+    identity number; a credit code), so it starts at most two characters before the first
+    run of six digits at or after where the search stands."""
+    matches: list[re.Match] = []
+    position = searched = 0
+    while (digits := SIX_DIGITS.search(text, searched)) is not None:
+        at = digits.start()
+        for start in range(max(position, at - 2), at + 1):
+            match = ID_NUMBER.match(text, start)
+            if match is not None:
+                matches.append(match)
+                position = searched = match.end()
+                break
+        else:
+            searched = at + 1
+    return matches
 
 
 # --- one per process ---------------------------------------------------------------------------
@@ -370,12 +582,30 @@ def build_segmenter(extra_terms: Iterable[str] = (), *, cutter: str | None = Non
     for word, freq in read_dictionary():
         tokenizer.add_word(word, freq)
         words.add(word)
+    extra_terms = tuple(extra_terms)
     for word in extra_terms:
         word = fold(word.strip())
         if word:
             tokenizer.add_word(word)
             words.add(word)
-    return Segmenter(tokenizer, frozenset(words))
+    return Segmenter(tokenizer, frozenset(words), source=_source(extra_terms, cutter))
+
+
+def _source(extra_terms: Iterable[str], cutter: str | None = None) -> tuple:
+    """What a segmenter is built from: the cutter asked for, the dictionary file's entries,
+    the administrators' words."""
+    return (cutter or os.environ.get("SEARCH_CUTTER", "rjieba"), tuple(read_dictionary()),
+            tuple(extra_terms))
+
+
+def _extra_terms() -> list[str]:
+    if extra_terms_loader is None:
+        return []
+    try:
+        return list(extra_terms_loader())
+    except Exception:  # no table yet (before migrate): the file alone
+        logger.warning("extra search terms not loaded", exc_info=True)
+        return []
 
 
 def segmenter() -> Segmenter:
@@ -384,13 +614,7 @@ def segmenter() -> Segmenter:
     if _segmenter is None:
         with _lock:
             if _segmenter is None:
-                extra: Iterable[str] = ()
-                if extra_terms_loader is not None:
-                    try:
-                        extra = list(extra_terms_loader())
-                    except Exception:  # no table yet (before migrate): the file alone
-                        logger.warning("extra search terms not loaded", exc_info=True)
-                _segmenter = build_segmenter(extra)
+                _segmenter = build_segmenter(_extra_terms())
     return _segmenter
 
 
@@ -401,13 +625,30 @@ def reset() -> None:
         _segmenter = None
 
 
+def refresh() -> Segmenter:
+    """The process's segmenter as the dictionary file and the administrators' words now
+    are: the one in hand when they are what it was built from (reindex asks first: building
+    one takes most of a second), else a new one."""
+    global _segmenter
+    extra = _extra_terms()
+    with _lock:
+        if _segmenter is None or _segmenter.source != _source(extra):
+            _segmenter = build_segmenter(extra)
+        return _segmenter
+
+
 def index_tokens(text: str) -> list[str]:
     return segmenter().index_tokens(text)
 
 
 def index_text(text: str) -> str:
     """The tokens of `text` joined with spaces: what the backends store."""
-    return " ".join(index_tokens(text))
+    return segmenter().index_text(text)
+
+
+def index_texts(texts: list[str]) -> list[str]:
+    """``index_text`` of each text, cut in one pass."""
+    return segmenter().index_texts(texts)
 
 
 def query_tokens(text: str) -> list[str]:

@@ -15,6 +15,7 @@ and what the visibility filter runs on); the engine part is theirs.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -22,9 +23,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from ..documents import IndexDocument
-from ..models import EntryKind, EntryOfficer, SearchEntry
+from ..models import EntryKind, SearchEntry
 from ..segmentation import parse_query, query_token_set
 from ..snippets import add_snippets
+from .rows import entries_clear, entries_rebuilding, entries_write
 
 #: facet name → SearchEntry column
 FACET_COLUMNS = {
@@ -35,12 +37,6 @@ FACETS = (*FACET_COLUMNS, "officer")
 SORTS = ("relevance", "date")
 PER_PAGE = 20
 MAX_PAGE = 500
-
-ENTRY_FIELDS = (
-    "kind", "title", "text", "tokens", "case_id", "stage_record_id", "document_id",
-    "av_record_id", "page_id", "mark", "stricter_than_case", "act_kind", "unit_id", "year",
-    "state", "case_mark", "url", "date",
-)
 
 
 @dataclass(frozen=True)
@@ -143,36 +139,21 @@ class SearchBackend:
 
     def replace_case(self, case_id: int, docs: Sequence[IndexDocument]) -> None:
         """Index a case's documents and drop its entries that no longer exist."""
+        self.replace_cases([case_id], docs)
+
+    def replace_cases(self, case_ids: Iterable[int], docs: Sequence[IndexDocument]) -> None:
+        """Index the documents of these cases and drop every other entry of theirs (all of
+        them for a case that no longer exists), in one transaction."""
         keys = {doc.key for doc in docs}
-        stale = SearchEntry.objects.filter(case_id=case_id).exclude(key__in=keys) \
-            .values_list("key", flat=True)
+        stale = [key for key in SearchEntry.objects.filter(case_id__in=list(case_ids))
+                 .exclude(kind=EntryKind.PAGE).values_list("key", flat=True)
+                 if key not in keys]
         with transaction.atomic():
-            self.delete(list(stale))
+            self.delete(stale)
             self.index_documents(docs)
 
     def _store(self, docs: list[IndexDocument]) -> None:
-        existing = dict(SearchEntry.objects.filter(key__in=[doc.key for doc in docs])
-                        .values_list("key", "id"))
-        new, changed = [], []
-        for doc in docs:
-            entry = SearchEntry(key=doc.key, **{name: getattr(doc, name) for name in ENTRY_FIELDS})
-            if doc.key in existing:
-                entry.pk = existing[doc.key]
-                changed.append(entry)
-            else:
-                new.append(entry)
-        if changed:
-            SearchEntry.objects.bulk_update(changed, ENTRY_FIELDS, batch_size=200)
-        if new:
-            SearchEntry.objects.bulk_create(new, batch_size=200)
-        ids = dict(SearchEntry.objects.filter(key__in=[doc.key for doc in docs])
-                   .values_list("key", "id"))
-        for doc in docs:
-            doc.entry_id = ids[doc.key]
-        EntryOfficer.objects.filter(entry_id__in=ids.values()).delete()
-        EntryOfficer.objects.bulk_create(
-            [EntryOfficer(entry_id=ids[doc.key], officer_id=officer)
-             for doc in docs for officer in doc.officer_ids], batch_size=500)
+        entries_write(docs)
 
     def _index_engine(self, docs: list[IndexDocument]) -> None:
         """What the engine needs beyond the SearchEntry rows (nothing for the databases:
@@ -184,7 +165,15 @@ class SearchBackend:
     def clear(self) -> None:
         with transaction.atomic():
             self._clear_engine()
-            SearchEntry.objects.all().delete()
+            entries_clear()
+
+    @contextmanager
+    def rebuilding(self):
+        """Around emptying the index and filling it again (``reindex --clear``, not while
+        serving): what is faster built at the end than kept up row by row is built at the
+        end (search.backends.rows.entries_rebuilding)."""
+        with entries_rebuilding():
+            yield
 
     def _clear_engine(self) -> None:
         pass

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from records import services
-from records.models import StageRecord
+from records.models import CaseOfficer, StageRecord
 from search.backends import Query, get_backend
+from search.indexing import case_index
 from search.models import SearchEntry, SearchTerm
 from search.services import search_run
 from search import segmentation
@@ -112,3 +113,117 @@ def test_a_word_added_by_an_administrator_is_cut_whole_after_reindex():
     finally:
         SearchTerm.objects.all().delete()
         segmentation.reset()
+
+
+def entries():
+    return sorted(SearchEntry.objects.values_list(
+        "key", "kind", "title", "text", "tokens", "mark", "stricter_than_case", "case_id",
+        "stage_record_id", "document_id", "date"))
+
+
+def officers():
+    from search.models import EntryOfficer
+
+    return sorted(EntryOfficer.objects.values_list("entry__key", "officer_id"))
+
+
+def test_an_unchanged_entry_is_not_written_again_and_a_changed_one_is():
+    case = case_file()
+    first = dict(SearchEntry.objects.values_list("key", "indexed_at"))
+    StageRecord.objects.filter(pk=case.record.pk).update(summary="改写后的先行登记保存记录")
+    case_index([case.pk])
+    second = dict(SearchEntry.objects.values_list("key", "indexed_at"))
+    changed = {key for key in first if first[key] != second[key]}
+    assert changed == {f"stage:{case.record.pk}"}
+    assert "先行登记保存" in SearchEntry.objects.get(key=f"stage:{case.record.pk}").tokens
+
+
+def test_an_entry_keeps_the_officers_of_its_case_and_no_others():
+    officer = g.person("officer", "officer")
+    case = case_file(officer=officer.staff_profile)
+    key = f"stage:{case.record.pk}"
+    assert (key, officer.staff_profile.pk) in officers()
+    CaseOfficer.objects.filter(case=case).delete()
+    case_index([case.pk])
+    assert not [row for row in officers() if row[0] == key]
+
+
+def test_a_case_that_no_longer_exists_loses_its_entries():
+    case = case_file()
+    case_index([case.pk, 999_999])
+    assert SearchEntry.objects.filter(case_id=case.pk).exists()
+    SearchEntry.objects.create(key="stage:888888", kind="stage", case_id=777_777, title="旧",
+                               tokens="旧")
+    case_index([777_777])
+    assert not SearchEntry.objects.filter(case_id=777_777).exists()
+
+
+def test_reindex_clear_empties_and_refills_the_index_with_its_text_index():
+    from django.db import connection
+
+    officer = g.person("officer", "officer")
+    case_file(summary="执法记录仪记录的先行登记保存", index=False)
+    call_command("reindex", "--clear", "--no-progress", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert len(found(officer, "先行登记保存")) == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                           ["casesearch_entry_vector"])
+            definition = cursor.fetchone()[0].lower()
+            assert "using rum" in definition or "using gin" in definition
+
+
+@pytest.mark.django_db(transaction=True)  # as reindex runs: --clear in a transaction of its own
+def test_reindex_with_worker_processes_gives_what_one_process_gives():
+    from search.indexing import index_everything
+
+    officer = g.person("officer", "officer")
+    for n in range(5):
+        case_file(summary=f"第{n}次执法记录仪现场检查", officer=officer.staff_profile,
+                  index=False)
+    alone = index_everything(batch=2, workers=0)
+    expected = entries(), officers()
+    assert alone.cases == 5 and alone.entries > 10
+    assert len([key for key, *_ in expected[0] if key.startswith("stage:")]) == 5
+    assert any("执法记录仪" in row[4] for row in expected[0]) and expected[1]
+    SearchEntry.objects.all().delete()
+    forked = index_everything(batch=2, workers=2)
+    assert (entries(), officers()) == expected and forked.entries == alone.entries
+    again = index_everything(batch=2, clear=True, workers=2)
+    assert (entries(), officers()) == expected and again.cases == 5
+    assert len(found(officer, "执法记录仪")) == 5
+
+
+def test_a_failure_in_a_worker_stops_the_reindex_and_is_raised(monkeypatch):
+    from search import documents
+    from search.indexing import index_everything
+
+    for n in range(4):
+        case_file(index=False)
+    before = entries()
+
+    def fail(texts):
+        raise RuntimeError("cutter failed")
+
+    monkeypatch.setattr(documents, "index_texts", fail)  # inherited by the forked workers
+    with pytest.raises(RuntimeError, match="cutter failed"):
+        index_everything(batch=1, workers=2)
+    assert entries() == before
+
+
+def test_a_worker_that_queries_the_database_is_refused(monkeypatch):
+    from search import documents
+    from search.indexing import index_everything
+
+    for n in range(2):
+        case_file(index=False)
+
+    def querying(texts):
+        SearchEntry.objects.count()  # on the parent's connection, forked: must not happen
+        return ["" for _ in texts]
+
+    monkeypatch.setattr(documents, "index_texts", querying)
+    with pytest.raises(RuntimeError, match="does not use the database"):
+        index_everything(batch=1, workers=2)
+    assert SearchEntry.objects.count() == 0  # the parent's connection still answers

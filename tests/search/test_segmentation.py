@@ -137,3 +137,80 @@ def test_extra_terms_are_cut_whole():
     extra = build_segmenter(["渣土运输备案"])
     assert extra.query_tokens("渣土运输备案") == ["渣土运输备案"]
     assert plain.query_tokens("渣土运输备案") != ["渣土运输备案"]
+
+
+# --- the fast paths give what the plain ones give -------------------------------------------------
+
+PIECES = ["郑建罚〔2026〕12号", "郑建罚 2026 12号", "決定書郑建罚[2026]第0012号", "2026年", "号", " ", "〔",
+          "〕", "（", "）", IDENTITY, "91410100MA44XXXX7Q", "x" + IDENTITY, "13812345678",
+          "0371-67180000", "執法記錄儀", "行政执法全过程记录制度", "ＡＢＣ１２３", "source_label",
+          "2020 2026号", "建", "罚", "1234567", "a", "Z", "\n", "第", "00000012号", "20261号",
+          "19991", "乾隆", "髮", "①", "㎡", "e\u0301", "\u0301", "ｶﾞ", "，", "：", "\u3000", "後來",
+          "於是", "反覆", "一目瞭然", "·", "〇", "﨑", "℃", "ΑΣ", "٣٤٥٦٧٨", "\x00", "\x01"]
+
+
+def generated_texts(count: int = 1500, seed: int = 7) -> list[str]:
+    import random
+
+    from portal.demo_texts import TEMPLATES
+
+    rng = random.Random(seed)
+    texts = [re.sub(r"\{[^}]*\}", lambda _: rng.choice(PIECES), template)
+             for _, template in TEMPLATES.values()]
+    texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 30)))
+              for _ in range(count)]
+    return texts
+
+
+def plain_fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    if set(text) & segmentation._T2S_CHARACTERS or any(
+            phrase in text for phrase, _ in segmentation._T2S_PHRASES):
+        text = segmentation._t2s.convert(text)
+    return text.lower()
+
+
+def plain_spans(folded: str) -> list:
+    spans = []
+    for match in segmentation.CASE_NUMBER.finditer(folded):
+        prefix, year, seq = match.groups()
+        spans.append((match.start(), match.end(),
+                      [segmentation.case_number_token(prefix, year, seq), f"{year}{int(seq)}号"]))
+    for match in segmentation.ID_NUMBER.finditer(folded):
+        if not any(start <= match.start() < end for start, end, _ in spans):
+            spans.append((match.start(1), match.end(1), [match.group(1)]))
+    return sorted(spans)
+
+
+def plain_index_tokens(segmenter, text: str) -> list[str]:
+    """Fold, find the special spans with the patterns themselves, cut each piece apart."""
+    def cut(piece):
+        return [token for word in segmenter.tokenizer.cut(piece, True)
+                for token in segmenter._word_tokens(word)]
+
+    folded = plain_fold(text)
+    tokens, position = [], 0
+    for start, end, special in plain_spans(folded):
+        tokens += cut(folded[position:start]) + special + cut(folded[start:end])
+        position = end
+    return tokens + cut(folded[position:])
+
+
+def test_folding_and_special_spans_are_found_as_the_plain_patterns_find_them():
+    for text in generated_texts():
+        folded = fold(text)
+        assert folded == plain_fold(text), text
+        assert segmentation._special_spans(folded) == plain_spans(folded), text
+
+
+def test_texts_cut_together_give_the_tokens_each_gives_alone():
+    seg = build_segmenter()
+    texts = generated_texts()
+    for text in texts:
+        assert seg.index_tokens(text) == plain_index_tokens(seg, text), text
+    for start in range(0, len(texts), 40):
+        batch = texts[start:start + 40]
+        assert seg.index_texts(batch) == [" ".join(plain_index_tokens(seg, text))
+                                          for text in batch]

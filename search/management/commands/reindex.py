@@ -1,13 +1,19 @@
 """Rebuild the search index: every case file and every live rule page.
 
-Runs while the portal serves: cases are re-indexed in batches, each batch upserted in its
-own short transaction (entries replaced by key, so a reader meanwhile sees either a case's
-old entries or its new ones, never none), and entries of cases or pages that no longer
-exist are dropped at the end. Running it twice gives the same index.
+Runs while the portal serves: cases are re-indexed in batches (search.indexing
+.index_everything), each batch read with one query per table, cut in one pass and upserted
+in its own short transaction (entries replaced by key, an unchanged entry not written at all,
+so a reader meanwhile sees either a case's old entries or its new ones, never none); the
+documents are built and cut in worker processes (one a core) while this process reads and
+writes; entries of cases or pages that no longer exist are dropped at the end. Running it
+twice gives the same index.
 
     python manage.py reindex                # everything, with a progress bar
     python manage.py reindex --batch 500 --no-progress
-    python manage.py reindex --clear        # empty the index first (not while serving)
+    python manage.py reindex --workers 0    # no worker processes: all in this one
+    python manage.py reindex --clear        # empty and refill the index in one transaction,
+                                            # its text index built at the end (not while
+                                            # serving: PostgreSQL readers wait for it)
 """
 
 from __future__ import annotations
@@ -19,9 +25,7 @@ from django.core.management.base import BaseCommand
 
 from records.models import Case
 from search import segmentation
-from search.backends import get_backend
-from search.indexing import batches, case_index
-from search.models import EntryKind, SearchEntry
+from search.indexing import index_everything
 
 
 class Progress:
@@ -53,40 +57,20 @@ class Command(BaseCommand):
     help = "重建全文检索索引（案卷与规则页面），可在门户运行时执行"
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch", type=int, default=200, help="每批案卷数")
+        parser.add_argument("--batch", type=int, default=500, help="每批案卷数")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="切分文本的工作进程数（默认每核一个；0 为不用工作进程）")
         parser.add_argument("--clear", action="store_true", help="先清空索引（勿在服务时使用）")
 
-    def handle(self, *args, batch: int, no_progress: bool, clear: bool, **options):
-        backend = get_backend()
-        segmentation.reset()  # read the dictionary and the administrators' words afresh
-        if clear:
-            backend.clear()
+    def handle(self, *args, batch: int, no_progress: bool, clear: bool,
+               workers: int | None = None, **options):
+        segmentation.refresh()  # the dictionary and the administrators' words as they are now
         show = not no_progress and sys.stderr.isatty() or options.get("verbosity", 1) >= 2
-        ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
-        progress = Progress(len(ids), self.stderr, show, "案卷")
-        entries = 0
-        for chunk in batches(ids, max(1, batch)):
-            entries += case_index(chunk)
-            progress.advance(len(chunk))
+        total = Case.objects.count()
+        progress = Progress(total, self.stderr, show, "案卷")
+        run = index_everything(batch=batch, clear=clear, progress=progress.advance,
+                               workers=workers)
         progress.finish()
-        stale = SearchEntry.objects.exclude(kind=EntryKind.PAGE) \
-            .exclude(case_id__in=Case.objects.values("pk")).values_list("key", flat=True)
-        removed = backend.delete(list(stale))
-        pages = self._pages(backend)
-        self.stdout.write(f"已索引 {len(ids)} 件案卷（{entries} 个条目）、{pages} 个规则页面；"
-                          f"移除 {removed} 个过期条目。")
-
-    def _pages(self, backend) -> int:
-        from wagtail.models import Page
-
-        from search.documents import page_document
-
-        live = Page.objects.live().filter(depth__gt=1).specific()
-        docs = [doc for page in live if (doc := page_document(page)) is not None]
-        backend.index_documents(docs)
-        keep = {doc.key for doc in docs}
-        stale = SearchEntry.objects.filter(kind=EntryKind.PAGE).exclude(key__in=keep) \
-            .values_list("key", flat=True)
-        backend.delete(list(stale))
-        return len(docs)
+        self.stdout.write(f"已索引 {run.cases} 件案卷（{run.entries} 个条目）、{run.pages} 个规则页面；"
+                          f"移除 {run.removed} 个过期条目。")
