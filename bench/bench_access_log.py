@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/bench_access_log.py
     ... --lines 10000000          the full verify target (about 5 GB of table and indexes)
     ... --skip-verify / --skip-writes / --seconds 8 / --clients 1 4
+    ... --old-transaction         writes and pages while an old transaction stays open
 
 It works in its own schema (bench_access_log) of that database and drops it at the end.
 
@@ -12,7 +13,8 @@ It works in its own schema (bench_access_log) of that database and drops it at t
    ``manage.py verify_access_log`` runs). Target: verify within 1.5x of COPY.
 2. writes: lines per second from 1 and 4 concurrent writers (processes, one connection
    each, autocommit), chained (``access_log_write``) against the same row inserted into an
-   unchained table with the same indexes. Target: chained at least 0.8x of unchained.
+   unchained table with the same indexes, written the same way (one statement prepared on
+   the connection, through libpq). Target: chained at least 0.8x of unchained.
 3. record page: a record page (1 or 8 queries, a template, the project's middleware,
    through Django's test client) with its access-log line, against the same view with
    logging stubbed out and with an unchained log, 1 and 4 clients (processes). Targets:
@@ -263,23 +265,34 @@ class _Request:
         return self._path
 
 
+_PLAIN_STATEMENT = None
+
+
 def _plain_insert(values: tuple) -> None:
     """The same row into a table without lanes or hashes, written the same way as a chained
-    line (one prepared statement, the same commit mode), so that only the chain differs."""
+    line (one statement prepared once per connection and run through libpq, the same
+    parameters encoded the same way, the same commit mode), so that only the chain differs."""
+    global _PLAIN_STATEMENT
     from django.conf import settings
     from django.db import connection
 
-    from access.log.append import _SQL_TYPES, _execute
+    from access.log import prepared
+    from access.log.append import _SQL_TYPES, param_text
     from access.log.canonical import FIELD_COLUMNS
 
-    columns = ", ".join(FIELD_COLUMNS)
-    marks = ", ".join(f"%s::{_SQL_TYPES.get(column, 'text')}" for column in FIELD_COLUMNS)
-    asynchronous = settings.ACCESS_LOG_ASYNC_COMMIT and not connection.in_atomic_block
-    _execute(connection,
-             f"INSERT INTO access_log_plain (lane, lane_seq, prev_hash, hash, {columns}) "
-             f"SELECT 0, 0, '', '', {marks} FROM (SELECT set_config('synchronous_commit', "
-             "coalesce(%s::text, current_setting('synchronous_commit')), true)) AS commit_mode "
-             "RETURNING id", [*values, "off" if asynchronous else None])
+    if _PLAIN_STATEMENT is None:
+        columns = ", ".join(FIELD_COLUMNS)
+        marks = ", ".join(f"${number}::{_SQL_TYPES.get(column, 'text')}"
+                          for number, column in enumerate(FIELD_COLUMNS, 2))
+        _PLAIN_STATEMENT = prepared.Statement(
+            "bench_access_log_plain",
+            f"INSERT INTO access_log_plain (lane, lane_seq, prev_hash, hash, {columns}) "
+            f"SELECT 0, 0, '', '', {marks} RETURNING id, set_config('synchronous_commit', "
+            "coalesce($1::text, current_setting('synchronous_commit')), true)")
+    connection.ensure_connection()
+    asynchronous = settings.ACCESS_LOG_ASYNC_COMMIT and prepared.is_own_transaction(connection)
+    prepared.execute(connection, _PLAIN_STATEMENT,
+                     [b"off" if asynchronous else None, *[param_text(value) for value in values]])
 
 
 def _write_line(kind: str, number: int, request=None, title: str = "") -> None:
@@ -392,6 +405,18 @@ def bench_concurrency(mode: str, kinds: list[str], clients_list: list[int], seco
         print(f"{clients} client{'s' if clients > 1 else ' '}: {figures}   {ratios}", flush=True)
 
 
+def _old_transaction():
+    """A second connection with an open transaction that holds an xid: while it stays open,
+    PostgreSQL keeps every row version dead since it began."""
+    import psycopg
+    from django.db import connection
+
+    old = psycopg.connect(**connection.get_connection_params())
+    old.execute("SELECT txid_current()")
+    print("a transaction with an xid stays open during the writes and pages", flush=True)
+    return old
+
+
 def main() -> None:
     global PAGE_QUERIES
     parser = argparse.ArgumentParser(description="access-log benchmark (issue 5)")
@@ -404,6 +429,10 @@ def main() -> None:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--page-queries", type=int, nargs="+", default=[1, 8],
                         help="queries a record page makes besides its log line")
+    parser.add_argument("--old-transaction", action="store_true",
+                        help="keep a transaction with an xid open for the writes and pages, "
+                             "as a long report or a verify run would: no dead row version "
+                             "can be pruned meanwhile")
     parser.add_argument("--keep", action="store_true", help="keep the schema (debugging)")
     args = parser.parse_args()
     django_setup()
@@ -412,6 +441,7 @@ def main() -> None:
     print(f"PostgreSQL: {connection.cursor().connection.info.server_version}, "
           f"{os.cpu_count()} CPUs, {LANES} lanes", flush=True)
     schema_create()
+    old = _old_transaction() if args.old_transaction else None
     try:
         if not args.skip_writes:
             bench_concurrency("write", ["plain", "chained"], args.clients, args.seconds,
@@ -421,9 +451,13 @@ def main() -> None:
             PAGE_QUERIES = queries
             bench_concurrency("page", ["none", "plain", "chained"], args.clients,
                               args.seconds, args.rounds)
+        if old is not None:
+            old.close()
         if not args.skip_verify:
             bench_verify(args.lines, rounds=args.rounds)
     finally:
+        if old is not None:
+            old.close()
         if not args.keep:
             connection.close()
             schema_drop()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 FORMAT_VERSION = 1
 LANE_ID_FACTOR = 10**12
@@ -45,6 +46,9 @@ FIELD_COLUMNS = LINE_COLUMNS[4:-1]
 _COPY_ESCAPES = str.maketrans({
     "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
 })
+# Any character that _COPY_ESCAPES changes: most values hold none and are kept as they are.
+_NEEDS_ESCAPE = re.compile("[\\\\\b\f\n\r\t\v]").search
+_UTC = dt.timezone.utc
 
 
 def lane_genesis_hash(lane: int) -> str:
@@ -64,6 +68,8 @@ def copy_text(value: object) -> str:
     """One value as COPY's text format writes it."""
     if value is None:
         return "\\N"
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE(value) else value
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, dt.datetime):
@@ -89,16 +95,18 @@ def copy_unescape(text: str) -> str:
 def truncate_to_millisecond(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("access-log times must be timezone-aware")
-    moment = moment.astimezone(dt.timezone.utc)
+    if moment.tzinfo is not _UTC:
+        moment = moment.astimezone(_UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def utc_timestamp_text(moment: dt.datetime) -> str:
     """A UTC time as PostgreSQL's timestamptz output with TimeZone UTC and DateStyle ISO."""
-    if moment.tzinfo is None:
-        # SQLite hands back naive datetimes; Django stores them in UTC (USE_TZ).
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    moment = moment.astimezone(dt.timezone.utc)
+    if moment.tzinfo is not _UTC:
+        if moment.tzinfo is None:
+            # SQLite hands back naive datetimes; Django stores them in UTC (USE_TZ).
+            moment = moment.replace(tzinfo=_UTC)
+        moment = moment.astimezone(_UTC)
     text = moment.strftime("%Y-%m-%d %H:%M:%S")
     if moment.microsecond:
         text += f".{moment.microsecond:06d}".rstrip("0")
@@ -107,7 +115,23 @@ def utc_timestamp_text(moment: dt.datetime) -> str:
 
 def fields_bytes(values: tuple) -> bytes:
     """The FIELD_COLUMNS values of a line, each preceded by a TAB."""
-    return ("\t" + "\t".join(copy_text(value) for value in values)).encode("utf-8")
+    return ("\t" + "\t".join([copy_text(value) for value in values])).encode("utf-8")
+
+
+def fields_bytes_and_params(values: tuple) -> tuple[bytes, list[bytes | None]]:
+    """``fields_bytes(values)``, and each value as PostgreSQL reads it as a text parameter
+    (None for NULL), from one pass: a value that COPY leaves as it is (most) is its own
+    parameter, cut from the encoded line; only NULL and escaped values are done apart."""
+    texts = [copy_text(value) for value in values]
+    data = ("\t" + "\t".join(texts)).encode("utf-8")
+    params: list[bytes | None] = data[1:].split(b"\t")
+    if b"\\" in data:  # a NULL (\N) or an escaped value
+        for index, value in enumerate(values):
+            if value is None:
+                params[index] = None
+            elif texts[index] is not value and not isinstance(value, (int, dt.datetime)):
+                params[index] = str(value).encode("utf-8")
+    return data, params
 
 
 def head_bytes(prev_hash: str, entry_id_value: int, lane: int, lane_seq: int) -> bytes:
@@ -120,7 +144,7 @@ def line_hash(message: bytes) -> str:
 
 def line_bytes(row: tuple) -> bytes:
     """A whole line (without newline) from a row of LINE_COLUMNS values."""
-    return "\t".join(copy_text(value) for value in row).encode("utf-8")
+    return "\t".join([copy_text(value) for value in row]).encode("utf-8")
 
 
 class LineParts:

@@ -9,10 +9,11 @@ has a gap (access.log.append).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
+import os
 import re
-import uuid
 from typing import Any
 
 from django.db import connections, router
@@ -64,12 +65,16 @@ def access_log_write(
     if request is not None and outcome == "denied":
         # access.denials logs the admin's own refusals only when nothing else did
         request.access_denial_logged = True
-    entry = AccessLogEntry(id=entry_id(lane, lane_seq), lane=lane, lane_seq=lane_seq,
-                           prev_hash=prev_hash, hash=line_hash_value,
-                           **dict(zip(FIELD_COLUMNS, values)))
-    entry._state.adding = False
-    entry._state.db = alias
-    return entry
+    # The row as stored, in the model's field order (checked below): an instance as a query
+    # would have loaded it, built without keyword handling.
+    return AccessLogEntry.from_db(
+        alias, None, (entry_id(lane, lane_seq), lane, lane_seq, prev_hash, *values,
+                      line_hash_value))
+
+
+if [field.attname for field in AccessLogEntry._meta.concrete_fields] != [
+        "id", "lane", "lane_seq", "prev_hash", *FIELD_COLUMNS, "hash"]:  # pragma: no cover
+    raise ImportError("AccessLogEntry's fields are not in the order access_log_write builds")
 
 
 # --- the line's values ---------------------------------------------------------------------
@@ -92,36 +97,42 @@ def _line_values(*, actor, action, outcome, obj, request, detail, object_repr) -
         ip = _client_address(meta.get("REMOTE_ADDR", ""))
         user_agent = clean_text(meta.get("HTTP_USER_AGENT", ""), USER_AGENT_LIMIT)
         request_id = request_id_for(request)
-    values = {
-        "occurred_at": truncate_to_millisecond(timezone.now()),
-        "actor_id": actor_id,
-        "actor_username": clean_text(actor_username, 150),
-        "action": action,
-        "outcome": outcome,
-        "object_type": clean_text(object_type, 100),
-        "object_id": clean_text(object_id, 64),
-        "object_repr": clean_text(described, 200),
-        "request_id": request_id,
-        "method": method,
-        "path": path,
-        "ip": ip,
-        "user_agent": user_agent,
-        "detail": _detail_json(detail),
-    }
-    return tuple(values[column] for column in FIELD_COLUMNS)
+    return (  # in FIELD_COLUMNS order (checked below)
+        truncate_to_millisecond(timezone.now()),  # occurred_at
+        actor_id,
+        clean_text(actor_username, 150),
+        action,
+        outcome,
+        clean_text(object_type, 100),
+        clean_text(object_id, 64),
+        clean_text(described, 200),  # object_repr
+        request_id,
+        method,
+        path,
+        ip,
+        user_agent,
+        _detail_json(detail),
+    )
+
+
+if FIELD_COLUMNS != ("occurred_at", "actor_id", "actor_username", "action", "outcome",
+                     "object_type", "object_id", "object_repr", "request_id", "method", "path",
+                     "ip", "user_agent", "detail"):  # pragma: no cover
+    raise ImportError("access_log_write builds a line's values in another order")
 
 
 def clean_text(value: object, limit: int) -> str:
     """Text as stored: cut to ``limit`` characters; NUL (which PostgreSQL text cannot hold)
     and unpaired surrogates replaced. Other control characters are kept as data; they are
     escaped wherever a line is written out as text (canonical line, CSV, console)."""
-    text = str(value)[:limit]
+    text = (value if value.__class__ is str else str(value))[:limit]
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "replace").decode("utf-8")
     return text
 
 
@@ -142,10 +153,19 @@ def _object(obj) -> tuple[str, str, str]:
 
 
 def _client_address(value: str) -> str:
+    value = value.strip()
+    # The column holds 45 characters, the longest textual IPv6 address; a longer value is
+    # no address, and is never kept in the cache below.
+    return _address_text(value) if len(value) <= 45 else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _address_text(value: str) -> str:
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        text = str(ipaddress.ip_address(value))
     except ValueError:
         return ""
+    return text if len(text) <= 45 else ""
 
 
 def _detail_json(detail: dict | None) -> str:
@@ -163,7 +183,7 @@ def request_id_for(request) -> str:
     if existing:
         return existing
     offered = getattr(request, "META", {}).get("HTTP_X_REQUEST_ID", "")
-    value = offered if _REQUEST_ID.match(offered or "") else uuid.uuid4().hex
+    value = offered if _REQUEST_ID.match(offered or "") else os.urandom(16).hex()
     try:
         request._access_log_request_id = value
     except AttributeError:  # pragma: no cover - a request object that takes no attributes

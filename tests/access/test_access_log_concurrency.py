@@ -7,6 +7,7 @@ import threading
 import time
 from collections import defaultdict
 
+import psycopg
 import pytest
 from django.db import connection, connections, transaction
 
@@ -86,4 +87,40 @@ def test_a_writer_takes_another_lane_while_its_own_is_held(postgresql_only, monk
     assert errors == []
     assert taken["holder"] == 3 and other.lane != 3
     assert waited < 2.0
+    assert verify_problems() == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_head_moved_by_another_thread_is_found_again(postgresql_only, monkeypatch):
+    """Each thread remembers where its lane's head row is; when another writer has moved that
+    head since, the line still follows the newest head."""
+    monkeypatch.setattr(append, "preferred_lane", lambda lanes: 5)
+    errors: list = []
+    first = access_log_write(actor=None, action=Action.VIEW, outcome=Outcome.ALLOWED)
+    other = _in_thread(lambda: access_log_write(actor=None, action=Action.VIEW,
+                                                outcome=Outcome.ALLOWED), errors)
+    other.start()
+    other.join(timeout=60)
+    after = access_log_write(actor=None, action=Action.VIEW, outcome=Outcome.ALLOWED)
+
+    assert errors == []
+    assert (first.lane, first.lane_seq) == (5, 1)
+    assert (after.lane, after.lane_seq) == (5, 3)
+    assert AccessLogLane.objects.get(lane=5).seq == 3
+    assert verify_problems() == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lines_written_while_an_old_transaction_stays_open_keep_the_chain(postgresql_only):
+    """A transaction elsewhere that keeps every dead head version from being pruned."""
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None,
+                         user=settings["USER"], password=settings["PASSWORD"] or None,
+                         dbname=settings["NAME"]) as old:
+        old.execute("SELECT txid_current()")
+        lines = [access_log_write(actor=None, action=Action.VIEW, outcome=Outcome.ALLOWED,
+                                  obj=("records.case", number)) for number in range(300)]
+
+    assert [line.lane_seq for line in lines] == list(range(1, 301))
+    assert len({line.lane for line in lines}) == 1
     assert verify_problems() == ""

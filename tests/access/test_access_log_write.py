@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from access.events import Action, Outcome, access_log_write
 from access.log.lines import canonical_session, log_lines
@@ -149,3 +150,49 @@ def test_writing_a_line_is_one_query_that_query_counters_see(postgresql_only,
     write_lines(1)  # the lane heads exist from here on
     with django_assert_num_queries(1):
         write_lines(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_that_opens_its_transaction_is_rolled_back_with_it(postgresql_only):
+    """The line is the first statement of the transaction (nothing has sent BEGIN yet): it
+    still belongs to that transaction, and goes when the work fails."""
+    first = write_lines(1)[0]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        inside = write_lines(1)[0]
+        assert connection.connection.info.transaction_status.name == "INTRANS"
+        raise RuntimeError("the service failed after logging")
+    after = write_lines(1)[0]
+
+    assert inside.lane_seq == first.lane_seq + 1 == after.lane_seq
+    assert not AccessLogEntry.objects.filter(id=inside.id, hash=inside.hash).exists()
+    assert AccessLogEntry.objects.count() == 2
+    assert verify_problems() == ""
+
+
+def test_a_thread_s_next_line_goes_straight_to_its_lane_head(postgresql_only):
+    write_lines(1)
+    with CaptureQueriesContext(connection) as queries:
+        write_lines(2)
+
+    assert [query["sql"].split("\n")[0] for query in queries] == ["-- access_log_line_v2"] * 2
+
+
+def test_the_line_statement_is_prepared_on_the_connection(postgresql_only):
+    """The server parses and plans the line's statement once per connection, not per line."""
+    write_lines(3)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'access_log%%'")
+        assert "access_log_line_v2" in {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_still_writes_after_the_session_dropped_its_prepared_statements(postgresql_only):
+    write_lines(1)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    again = write_lines(2)
+
+    assert [line.lane_seq for line in again] == [2, 3]
+    assert verify_problems() == ""
