@@ -121,6 +121,7 @@ class WorkingDayCalendar:
             if calendar.year != year:
                 raise ValueError(f"calendar for {calendar.year} filed under {year}")
         self.years: Mapping[int, YearCalendar] = MappingProxyType(dict(years))
+        self._added: dict[tuple[date, int], date] = {}  # add_working_days' answers
 
     @property
     def known_years(self) -> tuple[int, ...]:
@@ -143,11 +144,15 @@ class WorkingDayCalendar:
         “自……之日起N个工作日内”)."""
         if n < 1:
             raise ValueError(f"工作日数应为正整数，而不是{n}（{ARTICLE}）")
+        known = self._added.get((start, n))
+        if known is not None:  # the calendar never changes: a yearly review asks each day often
+            return known
         day, counted = start, 0
         while counted < n:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 counted += 1
+        self._added[start, n] = day
         return day
 
     def working_days_between(self, start: date, end: date) -> int:

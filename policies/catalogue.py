@@ -8,7 +8,7 @@ as a system check at start-up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from policies import audiovisual, requirements, routing, starts, units, visibility
@@ -56,6 +56,9 @@ class Catalogue:
     marks_article: str
     approval_routes: tuple[RouteRule, ...]
     visibility_rules: tuple[VisibilityRule, ...]
+    # av_rule_for_case's answers (not part of the catalogue's value: a copy starts empty)
+    _rules_for_cases: dict = field(default_factory=dict, init=False, repr=False,
+                                   compare=False, hash=False)
 
     def kind(self, code: str) -> ActKind:
         for kind in self.kinds:
@@ -77,10 +80,16 @@ class Catalogue:
 
     def av_rule_for_case(self, kind_code: str, stage_code: str, triggers=()) -> AVRule:
         """The rule for a stage of a case that touches `triggers` (codes of
-        UNINTERRUPTED_TRIGGERS): on-site stages are then recorded without interruption."""
-        stage = self.stage(kind_code, stage_code)
-        return audiovisual.escalate(self.av_rule(kind_code, stage_code),
-                                    on_site=stage.on_site, triggers=triggers)
+        UNINTERRUPTED_TRIGGERS): on-site stages are then recorded without interruption.
+        Worked out once per catalogue and (kind, stage, triggers): a yearly review asks it
+        for every stage of every case."""
+        key = (kind_code, stage_code, tuple(triggers))
+        rule = self._rules_for_cases.get(key)
+        if rule is None:
+            stage = self.stage(kind_code, stage_code)
+            rule = self._rules_for_cases[key] = audiovisual.escalate(
+                self.av_rule(kind_code, stage_code), on_site=stage.on_site, triggers=triggers)
+        return rule
 
     def units_recording(self, kind_code: str) -> tuple[Unit, ...]:
         """The units that record acts of this kind (第七条)."""

@@ -123,12 +123,28 @@ def _happened(stage: Stage, facts: CaseFacts) -> bool:
         or stage.code in facts.stages_recorded
 
 
+_with_checklist: list[tuple] = []  # (catalogue, checklist, the two together), the last few
+
+
+def catalogue_with_checklist(catalogue: Catalogue, checklist: Iterable[ChecklistRow]) -> Catalogue:
+    """The catalogue judging by this audio/video checklist (第十八条). For a checklist given as
+    a tuple (never changed in place), the same object is handed back for the same two, so
+    that what the catalogue works out once (its rules for cases) serves many cases."""
+    if isinstance(checklist, tuple):
+        for known, known_checklist, together in _with_checklist:
+            if known is catalogue and known_checklist is checklist:
+                return together
+    together = dataclasses.replace(catalogue, av_checklist=tuple(checklist))
+    if isinstance(checklist, tuple):
+        _with_checklist[:] = [(catalogue, checklist, together), *_with_checklist[:3]]
+    return together
+
+
 def facts_findings(facts: CaseFacts, *, checklist: Iterable[ChecklistRow],
                    calendar: WorkingDayCalendar, now: datetime, today: date | None = None,
                    catalogue: Catalogue | None = None) -> list[Finding]:
     """Every finding about one case file, each citing its article."""
-    catalogue = dataclasses.replace(catalogue or catalogue_for(facts.opened_on),
-                                    av_checklist=tuple(checklist))
+    catalogue = catalogue_with_checklist(catalogue or catalogue_for(facts.opened_on), checklist)
     kind = catalogue.kind(facts.kind)
     today = today or now.date()
     due = due_stages(kind, facts)
@@ -262,6 +278,7 @@ def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
         ids = [case.pk for case in cases]
     if not cases:
         return []
+    zone = timezone.get_current_timezone()
 
     def by_case(rows, key: str) -> dict[int, list]:
         grouped: dict[int, list] = {}
@@ -290,14 +307,14 @@ def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
             "av_record_id", "cause", "interrupted_at", "resumed_at", "spoken_explanation",
             "written_explanation"):
         interruptions.setdefault(row["av_record_id"], []).append(InterruptionFacts(
-            row["cause"], _local(row["interrupted_at"]), row["resumed_at"] is not None,
+            row["cause"], _local(row["interrupted_at"], zone), row["resumed_at"] is not None,
             row["spoken_explanation"], bool(row["written_explanation"].strip())))
     # never the name: personal data
     party_marks = by_case(CaseParty.objects.filter(case__in=ids).values("case_id", "id", "mark"),
                           "case_id")
     return [(case, _facts(case, stage_rows.get(case.pk, ()), documents.get(case.pk, ()),
                           signed, refused, case.pk in reviewed, av_rows.get(case.pk, ()),
-                          interruptions, party_marks.get(case.pk, ())))
+                          interruptions, party_marks.get(case.pk, ()), zone))
             for case in cases]
 
 
@@ -310,7 +327,7 @@ def _recording_label(row) -> str:
 
 
 def _facts(case, stage_rows, documents, signed, refused, legal_review, av_rows, interruptions,
-           party_marks) -> CaseFacts:
+           party_marks, zone) -> CaseFacts:
     return CaseFacts(
         number=case.number, kind=case.kind, opened_on=case.opened_on, state=case.state,
         mark=case.mark, major_decision=case.major_decision,
@@ -319,7 +336,7 @@ def _facts(case, stage_rows, documents, signed, refused, legal_review, av_rows, 
         stages_occurred=frozenset(case.stages_occurred or ()),
         stages_recorded=frozenset(row["stage"] for row in stage_rows),
         act_ended_on=case.act_ended_on,
-        archived_on=timezone.localdate(case.archived_at) if case.archived_at else None,
+        archived_on=case.archived_at.astimezone(zone).date() if case.archived_at else None,
         legal_review_recorded=legal_review,
         documents=tuple(
             DocumentFacts(_document_label(row), frozenset(row["required_signers"] or ()),
@@ -327,8 +344,9 @@ def _facts(case, stage_rows, documents, signed, refused, legal_review, av_rows, 
             for row in documents),
         recordings=tuple(
             RecordingFacts(_recording_label(row), row["stage"], row["media_kind"],
-                           _local(row["started_at"]), _local(row["ended_at"]),
-                           _local(row["stored_at"]), _local(row["returned_to_unit_at"]),
+                           _local(row["started_at"], zone), _local(row["ended_at"], zone),
+                           _local(row["stored_at"], zone),
+                           _local(row["returned_to_unit_at"], zone),
                            tuple(interruptions.get(row["id"], ())))
             for row in av_rows),
         record_marks=(
@@ -340,9 +358,10 @@ def _facts(case, stage_rows, documents, signed, refused, legal_review, av_rows, 
     )
 
 
-def _local(value: datetime | None) -> datetime | None:
-    # timezone.localtime's checks, once per value, cost as much as the rest of the loading
-    return value.astimezone(timezone.get_current_timezone()) if value is not None else None
+def _local(value: datetime | None, zone) -> datetime | None:
+    # timezone.localtime's checks, once per value, cost as much as the rest of the loading;
+    # the zone is looked up once per load by the caller
+    return value.astimezone(zone) if value is not None else None
 
 
 def case_findings(case, *, checklist: Iterable[ChecklistRow], calendar: WorkingDayCalendar,

@@ -75,7 +75,9 @@ def test_a_line_rolled_back_with_its_work_leaves_no_gap():
     with pytest.raises(RuntimeError), transaction.atomic():
         write_lines(1)
         raise RuntimeError("the service failed after logging")
-    after = write_lines(1)[0]
+    # another object: a line identical to the rolled-back one, written within the same
+    # millisecond (times are kept to the millisecond), would have the same hash
+    after = write_lines(1, obj=("records.case", 999))[0]
 
     assert after.lane_seq == 3
     assert AccessLogEntry.objects.count() == 3
@@ -161,7 +163,9 @@ def test_a_line_that_opens_its_transaction_is_rolled_back_with_it(postgresql_onl
         inside = write_lines(1)[0]
         assert connection.connection.info.transaction_status.name == "INTRANS"
         raise RuntimeError("the service failed after logging")
-    after = write_lines(1)[0]
+    # another object: a line identical to the rolled-back one, written within the same
+    # millisecond (times are kept to the millisecond), would have the same hash
+    after = write_lines(1, obj=("records.case", 999))[0]
 
     assert inside.lane_seq == first.lane_seq + 1 == after.lane_seq
     assert not AccessLogEntry.objects.filter(id=inside.id, hash=inside.hash).exists()

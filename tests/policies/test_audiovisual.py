@@ -74,3 +74,20 @@ def test_the_triggers_shows_and_causes_are_those_of_the_regulation():
     assert [c.label for c in INTERRUPTION_CAUSES] == [
         "设备故障", "设备损坏", "电量不足", "存储空间不足", "天气恶劣", "有关人员阻挠", "其他客观原因"]
     assert all(c.article == "第二十三条" for c in INTERRUPTION_CAUSES)
+
+
+
+def test_a_copy_with_another_checklist_answers_by_it_not_by_the_remembered_rules():
+    """av_rule_for_case remembers its answers per catalogue; a copy with another checklist
+    (dataclasses.replace, as the record checks make one per published checklist) starts
+    afresh and still equals a copy made without any remembered answer."""
+    import dataclasses
+
+    assert catalogue.av_rule_for_case("penalty", "investigation", ()).level is AVLevel.REQUIRED
+    relaxed = tuple(dataclasses.replace(row, level=AVLevel.RECOMMENDED)
+                    if (row.kind, row.stage) == ("penalty", "investigation") else row
+                    for row in catalogue.av_checklist)
+    copy = dataclasses.replace(catalogue, av_checklist=relaxed)
+    assert copy.av_rule_for_case("penalty", "investigation", ()).level is AVLevel.RECOMMENDED
+    assert catalogue.av_rule_for_case("penalty", "investigation", ()).level is AVLevel.REQUIRED
+    assert copy != catalogue and copy == dataclasses.replace(catalogue, av_checklist=relaxed)

@@ -402,3 +402,20 @@ def test_the_command_lists_each_finding_with_its_article(settings):
     clean = StringIO()
     call_command("check_compliance", "--unit", "zhiliang", "--fail-on-findings", stdout=clean)
     assert "共检查 0 个案卷" in clean.getvalue()
+
+
+def test_the_catalogue_with_a_checklist_is_made_once_per_checklist_tuple():
+    import dataclasses
+
+    from policies.audiovisual import AVLevel
+    from policies.catalogue import CATALOGUE_2021
+    from records.compliance import catalogue_with_checklist
+
+    relaxed = tuple(dataclasses.replace(row, level=AVLevel.RECOMMENDED)
+                    for row in CATALOGUE_2021.av_checklist)
+    copy = catalogue_with_checklist(CATALOGUE_2021, relaxed)
+    assert copy.av_checklist == relaxed
+    assert catalogue_with_checklist(CATALOGUE_2021, relaxed) is copy
+    assert catalogue_with_checklist(CATALOGUE_2021, list(relaxed)) is not copy  # a list may change
+    other = catalogue_with_checklist(CATALOGUE_2021, CATALOGUE_2021.av_checklist)
+    assert other is not copy and other.av_checklist == CATALOGUE_2021.av_checklist
