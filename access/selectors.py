@@ -27,6 +27,26 @@ def objects_visible(user, queryset: "QuerySet | type[Model]", *, level: str = "m
     return gate.visible(user, queryset, level=level, at=at)
 
 
+def known_to_the_gate(user) -> bool:
+    """Whether the gate can show `user` anything at all (an active, signed-in account)."""
+    from access.gate.actor import actor_for
+
+    return actor_for(user).known
+
+
+def granted_object_ids(user, model: type[Model], actions, *, at: datetime):
+    """The ids of the `model` objects on which `user` holds a live grant of one of `actions`
+    (own or through a group), as a subquery for ``pk__in`` / ``…_id__in``; nothing for a
+    user the gate does not know."""
+    from access.gate.actor import actor_for
+    from access.gate.grants_read import granted_ids
+
+    actor = actor_for(user)
+    if not actor.known:
+        return model._default_manager.none().values("pk")
+    return granted_ids(gate.guarded_for(model), actor, at, list(actions))
+
+
 @dataclass(frozen=True)
 class RuleAccess:
     """A default rule that reaches the object: its role groups, the people holding it."""

@@ -23,9 +23,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from access import clock, gate
-from access.gate.actor import actor_for
-from access.gate.grants_read import granted_ids
-from access.selectors import objects_visible
+from access.selectors import granted_object_ids, known_to_the_gate, objects_visible
 from access.two_factor.services import session_is_verified
 from policies.marks import MARK_ORDER
 from records.models import AVRecord, Case, Document
@@ -43,15 +41,13 @@ def _ids(queryset: QuerySet) -> QuerySet:
 
 def case_entries_q(user, *, at: datetime | None = None) -> Q:
     at = clock.now() if at is None else at
-    actor = actor_for(user)
-    if not actor.known:
+    if not known_to_the_gate(user):
         return Q(pk__in=[])
     cases_seen = _ids(objects_visible(user, Case, level="metadata", at=at))
     cases_read = _ids(objects_visible(user, Case, level="content", at=at))
     documents = _ids(objects_visible(user, Document, level="content", at=at))
     av_records = _ids(objects_visible(user, AVRecord, level="content", at=at))
-    case_spec = gate.guarded_for(Case)
-    case_view_grants = granted_ids(case_spec, actor, at, [gate.VIEW])
+    case_view_grants = granted_object_ids(user, Case, [gate.VIEW], at=at)
     condition = (
         Q(kind=EntryKind.CASE, case_id__in=cases_seen)
         | Q(kind=EntryKind.CONTENT, case_id__in=cases_read)
@@ -64,7 +60,7 @@ def case_entries_q(user, *, at: datetime | None = None) -> Q:
         | Q(kind=EntryKind.AV, av_record_id__in=av_records)
     )
     if session_is_verified(user):
-        personal = granted_ids(case_spec, actor, at, [gate.VIEW_PERSONAL])
+        personal = granted_object_ids(user, Case, [gate.VIEW_PERSONAL], at=at)
         condition |= Q(kind=EntryKind.PERSONAL, case_id__in=cases_read) & Q(case_id__in=personal)
     return condition
 
