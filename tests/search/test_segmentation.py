@@ -9,15 +9,14 @@ import jieba
 import pytest
 
 from search import segmentation
+from search.cutters import DOMAIN_DICT, read_dictionary
 from search.segmentation import (
-    DOMAIN_DICT,
     build_segmenter,
     fold,
     index_tokens,
     normalise_case_number,
     parse_query,
     query_tokens,
-    read_dictionary,
 )
 
 IDENTITY = "410105199001011234"
