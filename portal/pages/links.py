@@ -61,49 +61,31 @@ class ArticleUrls(dict):
         self.linked: dict[tuple, str] = {}
 
 
-# Article addresses, remembered per process under the pages' generation (the page cache's,
-# which every publish, unpublish, move and Site change renews: portal/pages/serving.py puts
-# it on the request). Addresses are routing, like serving.py's memory, not page content.
-_addresses: dict[str, dict[int, str]] = {}
-
-
 def article_urls(request=None) -> ArticleUrls:
-    """The address of every live article page by article number (one query, or none when
-    this process has read them under the current generation)."""
-    generation = getattr(request, "portal_pages_generation", None)
-    if generation is not None:
-        known = _addresses.get(generation)
-        if known is not None:
-            return ArticleUrls(known)
-    urls = _article_urls_read(request)
-    if generation is not None:
-        _addresses.clear()
-        _addresses[generation] = dict(urls)
-    return urls
+    """The address of every live article page by article number: one query, or none when
+    this process has read them under the pages' current generation (addresses change only by
+    a publish, an unpublish, a move or a Site change, which renew it)."""
+    from portal.pages.serving import remembered  # serving loads Wagtail's views: not at import
 
-
-_parents: dict[str, dict[str, tuple[str, str | None]]] = {}
+    return ArticleUrls(remembered(request, "article_urls",
+                                  lambda: dict(_article_urls_read(request))))
 
 
 def parent_link(page, request=None) -> tuple[str, str | None]:
-    """The title and address of the page's parent, for a breadcrumb: read once per process
-    under the pages' generation (a title or an address changes only by a publish or a move,
-    which renew it), else one small query."""
+    """The title and address of the page's parent, for a breadcrumb: one small query, or
+    none when this process has read it under the pages' current generation."""
     from wagtail.models import Page
 
+    from portal.pages.serving import remembered
+
     parent_path = page.path[:-page.steplen]
-    generation = getattr(request, "portal_pages_generation", None)
-    known = _parents.get(generation, {}) if generation is not None else {}
-    if parent_path in known:
-        return known[parent_path]
-    title, url_path = Page.objects.filter(path=parent_path).values_list(
-        "title", "url_path").get()
-    link = (title, url_from_path(url_path, request))
-    if generation is not None:
-        if generation not in _parents:
-            _parents.clear()
-        _parents.setdefault(generation, {})[parent_path] = link
-    return link
+
+    def read() -> tuple[str, str | None]:
+        title, url_path = Page.objects.filter(path=parent_path).values_list(
+            "title", "url_path").get()
+        return title, url_from_path(url_path, request)
+
+    return remembered(request, ("parent_link", parent_path), read)
 
 
 def _article_urls_read(request) -> ArticleUrls:

@@ -60,19 +60,23 @@ ROUTE_LIMIT = 4096     # addresses of pages: the memory is emptied when it is fu
 
 
 class PageServingMemory:
-    """The two memories of one process. Entries are (generation, answer): an entry is good
-    only under the generation it was learnt in; a new generation empties both."""
+    """The memories of one process. Entries are (generation, answer): an entry is good
+    only under the generation it was learnt in; a new generation empties them all. Besides
+    the sites and routes, `pages` keeps what page types work out from addresses and titles
+    (`remembered`)."""
 
     def __init__(self):
         self.generation: str | None = None
         self.sites: dict[tuple[str, str], tuple[str, Site | None]] = {}
         self.routes: dict[tuple[int, str], tuple[str, int, type[Page]]] = {}
+        self.pages: dict = {}
         self._lock = threading.Lock()
 
     def renew(self, generation: str) -> None:
         if generation != self.generation:
             with self._lock:
-                self.sites, self.routes, self.generation = {}, {}, generation
+                self.sites, self.routes, self.pages = {}, {}, {}
+                self.generation = generation
 
     def keep(self, memory: dict, key, entry, limit: int) -> None:
         if len(memory) >= limit:
@@ -81,6 +85,22 @@ class PageServingMemory:
 
 
 memory = PageServingMemory()
+PAGES_LIMIT = 4096
+
+
+def remembered(request, key, compute):
+    """`compute()`, remembered in this process under the generation this request is served
+    in (set by `serve`): for what only a publish, a move or a Site change can alter, such as
+    the articles' addresses or a parent's title. Outside a served request, computed."""
+    generation = getattr(request, "portal_pages_generation", None)
+    if generation is None:
+        return compute()
+    entry = memory.pages.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    memory.keep(memory.pages, key, (generation, value), PAGES_LIMIT)
+    return value
 
 
 def memory_in_use() -> bool:
