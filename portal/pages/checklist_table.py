@@ -16,7 +16,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.pages.links import citations_linked as article_links
+from portal.pages.links import citations_linked
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,14 @@ def checklist_table_html(groups: list[dict], labels: ChecklistLabels, urls) -> S
                         + "</ul>"
             row = item["row"]
             if row.note:
-                shown += f'<p class="guide-condition">{article_links(row.note, urls)}</p>'
+                shown += f'<p class="guide-condition">{citations_linked(row.note, urls)}</p>'
             parts.append(
                 f'\n      <tr class="checklist-row checklist-row--{value}">'
                 f'\n        <th scope="row" data-label="{stage}">{escape(item["stage_name"])}</th>'
                 f'\n        <td data-label="{level}"><span class="av-level av-level--{value}">'
                 f'{escape(item["level"].label)}</span></td>'
                 f'\n        <td data-label="{content}">{shown}</td>'
-                f'\n        <td data-label="{article}">{article_links(row.article, urls)}</td>'
+                f'\n        <td data-label="{article}">{citations_linked(row.article, urls)}</td>'
                 f'\n      </tr>')
         parts.append("\n    </tbody>\n  </table>\n</section>")
     return mark_safe("".join(parts))
