@@ -9,6 +9,7 @@ the archiving to be recorded for every act, and 第二十五条 sets the archive
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 ARTICLE = "第十条"
 
@@ -31,7 +32,7 @@ class ActKind:
     stages: tuple[Stage, ...]
     start_modes: tuple[str, ...] = ("application", "initiative")  # 第十一条, see policies.starts
 
-    @property
+    @cached_property  # asked for every stage of every case in a yearly review
     def stage_codes(self) -> tuple[str, ...]:
         return tuple(stage.code for stage in self.stages)
 

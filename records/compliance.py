@@ -22,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, Iterable
 
 from django.conf import settings
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -36,6 +38,8 @@ from policies.findings import Finding
 from policies.kinds import ActKind, Stage
 from policies.marks import record_mark_findings
 
+from .bulk_loading import collector_paused
+from .id_lookup import AmongIds
 from .case_lifecycle import CaseState
 
 #: a pause between two segments of an uninterrupted recording shorter than this is the
@@ -157,14 +161,20 @@ def facts_findings(facts: CaseFacts, *, checklist: Iterable[ChecklistRow],
         findings += checks.legal_review_findings(
             facts.kind, major=facts.major_decision, general_procedure=facts.general_procedure,
             has_legal_review=facts.legal_review_recorded)
+    by_stage: dict[str, list[RecordingFacts]] = {}
+    for recording in facts.recordings:
+        by_stage.setdefault(recording.stage, []).append(recording)
     for stage in due:
         if _happened(stage, facts):
-            findings += stage_av_findings(catalogue, kind, stage, facts)
+            findings += stage_av_findings(catalogue, kind, stage, facts,
+                                          recordings=by_stage.get(stage.code, ()))
     for recording in facts.recordings:
         findings += recording_findings(recording, now=now)
     findings += archive_findings(facts, calendar=calendar, today=today)
     for what, mark in facts.record_marks:
-        findings += [dataclasses.replace(f, subject=what) for f in record_mark_findings(mark, facts.mark)]
+        if mark != facts.mark:  # the same mark as the case's is always allowed
+            findings += [dataclasses.replace(f, subject=what)
+                         for f in record_mark_findings(mark, facts.mark)]
     return findings
 
 
@@ -188,16 +198,18 @@ def _legal_review_due(kind: ActKind, facts: CaseFacts, due: tuple[Stage, ...]) -
     return facts.state != CaseState.OPEN or facts.act_ended_on is not None
 
 
-def stage_av_findings(catalogue: Catalogue, kind: ActKind, stage: Stage,
-                      facts: CaseFacts) -> list[Finding]:
+def stage_av_findings(catalogue: Catalogue, kind: ActKind, stage: Stage, facts: CaseFacts, *,
+                      recordings: Iterable[RecordingFacts] | None = None) -> list[Finding]:
     """第十九条 via the checklist: a required recording is missing; 第二十三条: a recording
-    that must be uninterrupted has a gap with no interruption recorded for it."""
+    that must be uninterrupted has a gap with no interruption recorded for it. `recordings`:
+    the stage's, when the caller has them sorted out already."""
     rule = catalogue.av_rule_for_case(kind.code, stage.code, sorted(facts.triggers))
-    recordings = [r for r in facts.recordings if r.stage == stage.code]
+    if recordings is None:
+        recordings = [r for r in facts.recordings if r.stage == stage.code]
     if rule.level is AVLevel.UNINTERRUPTED:
         recordings = [r for r in recordings if r.media_kind in CONTINUOUS_MEDIA]
     subject = f"{kind.code}/{stage.code}"
-    findings = [dataclasses.replace(f, message=f"“{stage.name}”环节：{f.message}")
+    findings = [Finding(f.code, f"“{stage.name}”环节：{f.message}", f.article, f.subject)
                 for f in checks.av_findings(rule, recordings=len(recordings), subject=subject)]
     if rule.level is AVLevel.UNINTERRUPTED:
         findings += gap_findings(recordings, stage_name=stage.name, subject=subject)
@@ -262,8 +274,23 @@ def case_facts(case) -> CaseFacts:
 def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
     """Load what the checks need about many cases, (case, facts) in the cases' order, in a
     fixed number of queries whatever their number: seven for a list of cases; eight for a
-    QuerySet of cases, which is read once and stands as a subquery in the seven other reads
-    (so that no list of ids grows with the cases)."""
+    QuerySet of cases, which is read first. Each read takes the ids it needs from the one
+    before (the cases', the stage records', the documents', the recordings') as a single
+    parameter (id_lookup.AmongIds), so no statement grows with the cases and none repeats
+    the cases' filter. From a QuerySet, each case comes back as
+    a named row of CASE_FIELDS rather than a model instance (half the time to read, for the
+    tens of thousands of cases of a yearly review)."""
+    with collector_paused():  # a few hundred thousand small objects (bulk_loading.py)
+        return _cases_facts(cases)
+
+
+#: what the checks read from the case row itself
+CASE_FIELDS = ("pk", "number", "kind", "opened_on", "state", "mark", "major_decision",
+               "general_procedure", "uninterrupted_triggers", "stages_occurred", "act_ended_on",
+               "archived_at")
+
+
+def _cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
     from django.db.models import QuerySet
 
     from .casefile import (AVInterruption, AVRecord, CaseParty, Document, ReviewEntry, Signature,
@@ -271,14 +298,15 @@ def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
     from .casefile_entries import LEGAL_REVIEW
 
     if isinstance(cases, QuerySet):
-        ids = cases.order_by().values("pk")
-        cases = list(cases)
+        cases = list(cases.values_list(*CASE_FIELDS, named=True))
     else:
         cases = list(cases)
-        ids = [case.pk for case in cases]
     if not cases:
         return []
     zone = timezone.get_current_timezone()
+
+    def among(column: str, ids) -> AmongIds:
+        return AmongIds(F(column), ids)
 
     def by_case(rows, key: str) -> dict[int, list]:
         grouped: dict[int, list] = {}
@@ -286,32 +314,50 @@ def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
             grouped.setdefault(row[key], []).append(row)
         return grouped
 
-    stage_rows = by_case(StageRecord.objects.filter(case__in=ids).values("case_id", "id", "stage",
-                                                                          "mark"), "case_id")
-    documents = by_case(
-        Document.objects.filter(stage_record__case__in=ids, superseded_by__isnull=True)
-        .values("stage_record__case_id", "id", "doc_kind", "doc_number", "required_signers", "mark"),
-        "stage_record__case_id")
+    def current(model):  # not superseded by a correction (第二十八条), as an anti-join
+        return ~Exists(model.objects.filter(supersedes=OuterRef("pk")))
+
+    # read unordered and sorted here as the models order them: the database sorted these
+    # tens of thousands of rows on disk (bench_supervision)
+    case_ids = [case.pk for case in cases]
+    stage_list = sorted(StageRecord.objects.filter(among("case_id", case_ids)).order_by()
+                        .values("case_id", "id", "stage", "mark", "occurred_on"),
+                        key=itemgetter("occurred_on", "id"))
+    stage_case = {row["id"]: row["case_id"] for row in stage_list}
+    stage_rows = by_case(stage_list, "case_id")
+    document_list = sorted(Document.objects.filter(among("stage_record_id", list(stage_case)),
+                                                   current(Document)).order_by()
+                           .values("stage_record_id", "id", "doc_kind", "doc_number",
+                                   "required_signers", "mark", "issued_on"),
+                           key=itemgetter("issued_on", "id"))
+    documents: dict[int, list] = {}
+    for row in document_list:
+        documents.setdefault(stage_case[row["stage_record_id"]], []).append(row)
     signed: dict[int, set[str]] = {}
     refused: dict[int, set[str]] = {}
     for document_id, role, outcome in Signature.objects.filter(
-            document__stage_record__case__in=ids).values_list("document_id", "signer_role", "outcome"):
+            among("document_id", [row["id"] for row in document_list])).order_by().values_list(
+            "document_id", "signer_role", "outcome"):
         (signed if outcome in SIGNED else refused).setdefault(document_id, set()).add(role)
-    reviewed = set(ReviewEntry.objects.filter(stage_record__case__in=ids, item=LEGAL_REVIEW)
-                   .values_list("stage_record__case_id", flat=True).distinct())
-    av_rows = by_case(AVRecord.objects.filter(case__in=ids, superseded_by__isnull=True).values(
-        "case_id", "id", "stage", "media_kind", "original_name", "started_at", "ended_at",
-        "stored_at", "returned_to_unit_at", "mark"), "case_id")
+    reviewed = {stage_case[stage_id] for stage_id in ReviewEntry.objects.filter(
+        among("stage_record_id", list(stage_case)), item=LEGAL_REVIEW).order_by()
+        .values_list("stage_record_id", flat=True)}
+    av_list = sorted(AVRecord.objects.filter(among("case_id", case_ids), current(AVRecord))
+                     .order_by().values("case_id", "id", "stage", "media_kind", "original_name",
+                                        "started_at", "ended_at", "stored_at",
+                                        "returned_to_unit_at", "mark"),
+                     key=itemgetter("started_at", "id"))
+    av_rows = by_case(av_list, "case_id")
     interruptions: dict[int, list[InterruptionFacts]] = {}
-    for row in AVInterruption.objects.filter(av_record__case__in=ids).values(
+    for row in AVInterruption.objects.filter(among("av_record_id", [r["id"] for r in av_list])).values(
             "av_record_id", "cause", "interrupted_at", "resumed_at", "spoken_explanation",
             "written_explanation"):
         interruptions.setdefault(row["av_record_id"], []).append(InterruptionFacts(
             row["cause"], _local(row["interrupted_at"], zone), row["resumed_at"] is not None,
             row["spoken_explanation"], bool(row["written_explanation"].strip())))
     # never the name: personal data
-    party_marks = by_case(CaseParty.objects.filter(case__in=ids).values("case_id", "id", "mark"),
-                          "case_id")
+    party_marks = by_case(CaseParty.objects.filter(among("case_id", case_ids))
+                          .values("case_id", "id", "mark"), "case_id")
     return [(case, _facts(case, stage_rows.get(case.pk, ()), documents.get(case.pk, ()),
                           signed, refused, case.pk in reviewed, av_rows.get(case.pk, ()),
                           interruptions, party_marks.get(case.pk, ()), zone))
