@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_supervision.py                 # 1,000,000 cases, the full run
     .venv/bin/python bench/bench_supervision.py --cases 100000  # a quicker look
     ... --keep / --reuse   keep the generated database (bench_supervision) / measure it again
-    ... --no-pdf           skip the PDF (reportlab writes ~1-2 ms a finding listed)
+    ... --no-pdf           skip the PDF
 
 It creates its own database (bench_supervision, on the server of DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/test), migrates it, generates the data with bulk SQL
@@ -298,7 +298,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--no-pdf", action="store_true",
-                        help="skip the PDF (reportlab takes ~2 ms a finding listed)")
+                        help="skip the PDF")
     args = parser.parse_args()
     if not args.reuse:
         pg_scratch.admin_execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
