@@ -10,6 +10,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from portal.uvicorn_tuning import uvicorn_body_buffer_raise
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_application = get_asgi_application()
 
@@ -45,3 +47,4 @@ def make_application(store=None) -> PathRouter:
 
 
 application = make_application()
+uvicorn_body_buffer_raise()
