@@ -58,7 +58,7 @@ TABLE = {
     "other_officer": ("-",   "-",     "-",     "-",       "-"),  # another unit
     "legal":         ("C",   "C",     "M",     "M",       "M"),  # supervision (第三十条)
     "secrecy":       ("M",   "M",     "M",     "M",       "M"),  # marks and grants only
-    "bureau_head":   ("-",   "-",     "-",     "-",       "-"),  # approves; reads by grant
+    "bureau_head":   ("M",   "M",     "M",     "M",       "M"),  # supervises (第三十条); reads by grant
     "archivist":     ("M",   "M",     "M",     "M",       "M"),  # receives (第二十五条)
     "requester":     ("G",   "G",     "G",     "G",       "G"),  # live grants (第二十八条)
     "sysadmin":      ("-",   "-",     "-",     "-",       "-"),  # superuser: no content (三员分立)

@@ -26,7 +26,7 @@ VISIBLE = {
     "legal": (set(CASES), {"internal", "public_other_unit"}),
     "secrecy": (set(CASES), set()),
     "archivist": (set(CASES), set()),
-    "bureau_head": (set(), set()),
+    "bureau_head": (set(CASES), set()),
     "requester": (set(), set()),
     "sysadmin": (set(), set()),
     "auditor": (set(), set()),

@@ -140,3 +140,18 @@ def test_others_may_not_open_the_dashboard(world, client, who):
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get("/supervision/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_bureau_head_sees_the_same_figures_as_the_legal_office(world, client):
+    """第三十条: the dashboard is for the legal office and the bureau head; both see every
+    case's metadata for supervision, neither its sealed content without a grant."""
+    bureau_head = g.person("sv_bureau_head", "bureau_head", unit_code="fagui")
+    period = figures.Period.year(2026)
+    board = figures.dashboard(bureau_head, period, now=NOW)
+    assert board.totals == figures.dashboard(world["legal"], period, now=NOW).totals
+    assert board.totals["total"] == len(world["plans"])
+    force_login_verified(client, bureau_head)
+    listing = client.get("/supervision/cases/?from=2026-01-01&to=2026-12-31&figure=total")
+    assert listing.status_code == 200
+    assert int(re.search(r'data-total="(\d+)"', listing.content.decode()).group(1)) \
+        == len(world["plans"])
