@@ -39,8 +39,8 @@ from policies.kinds import ActKind, Stage
 from policies.marks import record_mark_findings
 
 from .bulk_loading import collector_paused
-from .id_lookup import AmongIds
 from .case_lifecycle import CaseState
+from .id_lookup import AmongIds
 
 #: a pause between two segments of an uninterrupted recording shorter than this is the
 #: device starting a new file, not an interruption (第二十三条)
@@ -277,9 +277,9 @@ def cases_facts(cases) -> list[tuple[Any, CaseFacts]]:
     QuerySet of cases, which is read first. Each read takes the ids it needs from the one
     before (the cases', the stage records', the documents', the recordings') as a single
     parameter (id_lookup.AmongIds), so no statement grows with the cases and none repeats
-    the cases' filter. From a QuerySet, each case comes back as
-    a named row of CASE_FIELDS rather than a model instance (half the time to read, for the
-    tens of thousands of cases of a yearly review)."""
+    the cases' filter. From a QuerySet, each case comes back as a named row of CASE_FIELDS
+    rather than a model instance (half the time to read, for the tens of thousands of cases
+    of a yearly review)."""
     with collector_paused():  # a few hundred thousand small objects (bulk_loading.py)
         return _cases_facts(cases)
 
