@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from ..documents import IndexDocument
 from ..models import EntryKind, SearchEntry
@@ -198,19 +198,6 @@ class SearchBackend:
     def _search(self, parsed, scoped: QuerySet, *, facets, sort, page, per_page,
                 scope) -> Results:
         raise NotImplementedError
-
-    @staticmethod
-    def facet_counts(matching: QuerySet, facets: Sequence[str]) -> dict[str, list[FacetValue]]:
-        """Distinct cases per facet value, over the matching entries the reader may see."""
-        result = {}
-        for name in facets:
-            column = "officers__officer_id" if name == "officer" else FACET_COLUMNS.get(name)
-            if column is None:
-                continue
-            rows = matching.order_by().values(column).annotate(n=Count("case_id", distinct=True)) \
-                .filter(**{f"{column}__isnull": False}).exclude(n=0).order_by("-n", column)
-            result[name] = [FacetValue(str(row[column]), row["n"]) for row in rows[:50]]
-        return result
 
 
 def hits_from_rows(rows) -> list[Hit]:

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
 from .base import HIT_FIELDS, Results, SearchBackend, hits_from_rows
+from .rank_window import Ranked, split_window
+from .summary import search_summary
 
 TABLE = "casesearch_searchentry"
 FTS_TABLE = "casesearch_fts"
 #: at most this many matching entries are sorted by date after the text match (see _search)
 FEW_MATCHES = 2000
+#: work_mem for RUM's ordered scan (it sorts every match of the query's terms)
+RANK_WORK_MEM = "32MB"
 
 
 def _fts5_query(parsed) -> str:
@@ -48,24 +52,28 @@ class DatabaseBackend(SearchBackend):
 
     def _search(self, parsed, scoped, *, facets, sort, page, per_page, scope) -> Results:
         matching = self._match(scoped, parsed) if parsed else scoped
-        total = matching.count()
-        cases = matching.order_by().values("case_id").distinct() \
-            .filter(case_id__isnull=False).count() if scope == "cases" else 0
-        facet_counts = self.facet_counts(matching, facets) if scope == "cases" else {}
-        if sort == "relevance" and parsed:
-            ordered = self._ranked(matching, parsed)
+        if scope == "cases":
+            total, cases, facet_counts = search_summary(matching, facets)
         else:
-            ordered = matching.order_by("-date", "-id")
-            if parsed and total <= FEW_MATCHES:
-                # few matches (the count above says so): take them through the text index and
-                # sort them, rather than let the planner walk the (date, id) index through
-                # rows that rarely match (bench/bench_search.py: 0.6–1 s for a rare term)
-                ids = list(matching.order_by().values_list("id", flat=True))
-                ordered = SearchEntry.objects.filter(pk__in=ids).order_by("-date", "-id")
+            total, cases, facet_counts = matching.count(), 0, {}
         offset = (page - 1) * per_page
-        rows = list(ordered.values(*HIT_FIELDS, *(("rank",) if "rank" in ordered.query.extra
-                                                    else ()))[offset:offset + per_page])
+        if sort == "relevance" and parsed:
+            rows = self._ranked_rows(matching, parsed, offset, per_page)
+            return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page)
+        ordered = matching.order_by("-date", "-id")
+        if parsed and total <= FEW_MATCHES:
+            # few matches (the count above says so): take them through the text index and
+            # sort them, rather than let the planner walk the (date, id) index through
+            # rows that rarely match (bench/bench_search.py: 0.6–1 s for a rare term)
+            ids = list(matching.order_by().values_list("id", flat=True))
+            ordered = SearchEntry.objects.filter(pk__in=ids).order_by("-date", "-id")
+        rows = list(ordered.values(*HIT_FIELDS)[offset:offset + per_page])
         return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page)
+
+    def _ranked_rows(self, matching: QuerySet, parsed, offset: int, per_page: int) -> list:
+        """The page's rows by (rank, date DESC, id DESC), each with its rank."""
+        ordered = self._ranked(matching, parsed)
+        return list(ordered.values(*HIT_FIELDS, "rank")[offset:offset + per_page])
 
 
 class SQLiteBackend(DatabaseBackend):
@@ -108,6 +116,31 @@ class PostgresBackend(DatabaseBackend):
         return scoped.filter(RawSQL(f"{TABLE}.vector @@ %s::tsquery", [_tsquery(parsed)],
                                     output_field=BooleanField()))
 
+    def _ranked_rows(self, matching, parsed, offset, per_page):
+        """With RUM: the page from a window of the first rows in the index's own order, and
+        when rows of the window's last rank are still wanted, those rows newest first
+        (search.backends.rank_window)."""
+        if not _rum_index(connection.alias):
+            return super()._ranked_rows(matching, parsed, offset, per_page)
+        want = offset + per_page
+        asked = 2 * want + per_page
+        query = _tsquery(parsed)
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            # RUM sorts every match of the query in memory; at PostgreSQL's default 4 MB a
+            # frequent term's sort goes to disk (bench/README.md, issue 7)
+            cursor.execute(f"SET LOCAL work_mem = '{RANK_WORK_MEM}'")
+            window = [Ranked(*row) for row in matching
+                      .extra(select={"rank": f"{TABLE}.vector <=> %s::tsquery"},
+                             select_params=[query]).order_by("rank")
+                      .values_list("id", "rank", "date")[:asked]]
+        first, open_rank = split_window(window, asked=asked)
+        if open_rank is not None and len(first) < want:
+            tied = matching.extra(where=[f"({TABLE}.vector <=> %s::tsquery) = %s::real"],
+                                  params=[query, open_rank]).order_by("-date", "-id")
+            first += [Ranked(id, open_rank, day) for id, day in
+                      tied.values_list("id", "date")[:want - len(first)]]
+        return _rows_in_order(first[offset:want])
+
     def _ranked(self, matching, parsed):
         query = _tsquery(parsed)
         if _rum_index(connection.alias):
@@ -115,3 +148,10 @@ class PostgresBackend(DatabaseBackend):
                                   select_params=[query]).order_by("rank", "-date", "-id")
         return matching.extra(select={"rank": f"-ts_rank({TABLE}.vector, %s::tsquery)"},
                               select_params=[query]).order_by("rank", "-date", "-id")
+
+
+def _rows_in_order(chosen: list[Ranked]) -> list[dict]:
+    """The hit rows of `chosen`, in its order, each with its rank."""
+    rows = {row["id"]: row for row in
+            SearchEntry.objects.filter(pk__in=[r.id for r in chosen]).values(*HIT_FIELDS)}
+    return [{**rows[r.id], "rank": r.rank} for r in chosen if r.id in rows]

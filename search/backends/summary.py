@@ -1,0 +1,92 @@
+"""The count, the distinct cases and every facet of a search, in one SQL statement.
+
+Each of these is an aggregate over the same rows: the matching entries the reader may see.
+Asked one by one (a count, a count of cases, a GROUP BY per facet) the database evaluated the
+reader's visibility filter and the text match eight times a search; at 20,000 cases a broad
+reader's frequent term took about 0.4 s each, 4 s a page. Here the matching rows are taken
+once into a materialised CTE, and their distinct (case, facet values) into a second one
+(the facet columns are copied from the case, so about one row a case); every aggregate
+reads one of these.
+
+Facet values come back as text (the branches of the UNION share one column) and are ordered
+here as the facet's own type orders them: most cases first, then by value.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import QuerySet
+
+from ..models import EntryOfficer
+from .base import FACET_COLUMNS, FACETS, FacetValue
+
+#: the most values a facet lists
+FACET_LIMIT = 50
+NUMERIC_FACETS = {"unit", "year", "officer"}
+
+
+def _facet_branch(name: str) -> str:
+    """One facet's GROUP BY over m; `name` is one of FACETS (a fixed set, not user input)."""
+    if name == "officer":
+        officers = EntryOfficer._meta.db_table
+        return (f"SELECT 'officer', CAST(o.officer_id AS TEXT), COUNT(DISTINCT m.case_id) "
+                f"FROM m JOIN {officers} o ON o.entry_id = m.id GROUP BY o.officer_id")
+    column = FACET_COLUMNS[name]
+    return (f"SELECT '{name}', CAST({column} AS TEXT), COUNT(DISTINCT case_id) FROM c "
+            f"WHERE {column} IS NOT NULL GROUP BY {column}")
+
+
+def summary_sql(matching: QuerySet, facets: Sequence[str]) -> tuple[str, list]:
+    rows = matching.order_by().values("id", "case_id", *FACET_COLUMNS.values())
+    sql, params = rows.query.sql_with_params()
+    branches = ["SELECT 'total', NULL, COUNT(*) FROM m",
+                "SELECT 'cases', NULL, COUNT(DISTINCT case_id) FROM c"]
+    branches += [_facet_branch(name) for name in facets if name in FACETS]
+    # c: the distinct (case, facet values) of the matches, about one row a case; the facet
+    # columns are the case's, so grouping c instead of m sorts far fewer rows
+    columns = ", ".join(FACET_COLUMNS.values())
+    return (f"WITH m AS MATERIALIZED ({sql}), c AS MATERIALIZED (SELECT DISTINCT case_id, "
+            f"{columns} FROM m WHERE case_id IS NOT NULL) " + " UNION ALL ".join(branches),
+            list(params))
+
+
+def _value_order(name: str, value: str):
+    return (0, int(value), "") if name in NUMERIC_FACETS and value.lstrip("-").isdigit() \
+        else (1, 0, value)
+
+
+def search_summary(matching: QuerySet, facets: Sequence[str]
+                   ) -> tuple[int, int, dict[str, list[FacetValue]]]:
+    """(matching entries, distinct cases among them, {facet: values with their distinct
+    cases}) of `matching`, read in one statement."""
+    try:
+        sql, params = summary_sql(matching, facets)
+    except EmptyResultSet:  # a filter that can match nothing (Q(pk__in=[])): no query at all
+        return 0, 0, {name: [] for name in facets if name in FACETS}
+    connection = connections[matching.db]
+    with transaction.atomic(using=matching.db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the planner cannot know how many rows the CTE holds; its guess for the officers'
+            # join passes jit_above_cost, and compiling the statement took 4 s of a 4.4 s
+            # search at 20,000 cases (the statement itself: about 0.3 s)
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = cases = 0
+    values: dict[str, list[tuple[str, int]]] = {
+        name: [] for name in facets if name in FACETS}
+    for facet, value, count in rows:
+        if facet == "total":
+            total = count
+        elif facet == "cases":
+            cases = count
+        elif count:
+            values[facet].append((value, count))
+    return total, cases, {
+        name: [FacetValue(value, count) for value, count in
+               sorted(found, key=lambda item: (-item[1], _value_order(name, item[0])))
+               [:FACET_LIMIT]]
+        for name, found in values.items()}
