@@ -48,20 +48,23 @@ def case_entries_q(user, *, at: datetime | None = None) -> Q:
     documents = _ids(objects_visible(user, Document, level="content", at=at))
     av_records = _ids(objects_visible(user, AVRecord, level="content", at=at))
     case_view_grants = granted_object_ids(user, Case, [gate.VIEW], at=at)
-    condition = (
-        Q(kind=EntryKind.CASE, case_id__in=cases_seen)
-        | Q(kind=EntryKind.CONTENT, case_id__in=cases_read)
-        | Q(kind=EntryKind.STAGE, stricter_than_case=False, case_id__in=cases_read)
-        | Q(kind=EntryKind.STAGE, stricter_than_case=True, mark__in=UNSEALED_MARKS,
-            case_id__in=cases_read)
-        | (Q(kind=EntryKind.STAGE, stricter_than_case=True, case_id__in=cases_read)
-           & Q(case_id__in=case_view_grants))
-        | Q(kind=EntryKind.DOCUMENT, document_id__in=documents)
-        | Q(kind=EntryKind.AV, av_record_id__in=av_records)
+    # the case-content kinds share one "case_id IN (cases read)" factor: as five OR-ed
+    # conditions each, the database built the same hashed set of cases five times
+    of_cases_read = (
+        Q(kind=EntryKind.CONTENT)
+        | Q(kind=EntryKind.STAGE, stricter_than_case=False)
+        | Q(kind=EntryKind.STAGE, stricter_than_case=True, mark__in=UNSEALED_MARKS)
+        | (Q(kind=EntryKind.STAGE, stricter_than_case=True) & Q(case_id__in=case_view_grants))
     )
     if session_is_verified(user):
         personal = granted_object_ids(user, Case, [gate.VIEW_PERSONAL], at=at)
-        condition |= Q(kind=EntryKind.PERSONAL, case_id__in=cases_read) & Q(case_id__in=personal)
+        of_cases_read |= Q(kind=EntryKind.PERSONAL) & Q(case_id__in=personal)
+    condition = (
+        Q(kind=EntryKind.CASE, case_id__in=cases_seen)
+        | (Q(case_id__in=cases_read) & of_cases_read)
+        | Q(kind=EntryKind.DOCUMENT, document_id__in=documents)
+        | Q(kind=EntryKind.AV, av_record_id__in=av_records)
+    )
     return condition
 
 
