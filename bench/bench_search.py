@@ -26,7 +26,7 @@
      (search/backends/database.py FEW_MATCHES); the verdict uses what the backend would run;
    - ranked top 20 (RUM: ORDER BY vector <=> query; GIN: ts_rank) on frequent terms;
    - with RUM, "backend ranked": page 1 by relevance the way search/backends/database.py
-     takes it (a window of 60 rows in RUM order at work_mem 32 MB, then the rows of the
+     takes it (a window of 1,000 rows in RUM order at work_mem 32 MB, then the rows of the
      window's last rank newest first if the page needs them; rank_window.py).
    p50/p95 over --iterations. Targets: newest-20 p95 within 2x of count p95 in every band;
    ranked top 20 on frequent terms p95 under 75 ms.
@@ -207,12 +207,13 @@ def timed(conn, sql, params, iterations) -> tuple[float, float]:
 
 def backend_ranked(conn, tsquery: str, condition: str, params: list, per_page: int = 20):
     """Page 1 by relevance as search/backends/database.py takes it with RUM: a window of
-    2 * 20 + 20 rows in the index's order (work_mem 32 MB, as the backend sets it), and the
+    RANK_WINDOW (1,000) rows in the index's order (work_mem 32 MB, as the backend sets it), and the
     rows of the window's last rank newest first when the page needs them
     (search/backends/rank_window.py). Returns the page's ids."""
+    from search.backends.database import RANK_WINDOW
     from search.backends.rank_window import Ranked, split_window
 
-    asked = 3 * per_page
+    asked = max(RANK_WINDOW, 3 * per_page)
     with conn.transaction():
         conn.execute("SET LOCAL work_mem = '32MB'")
         window = [Ranked(*row) for row in conn.execute(

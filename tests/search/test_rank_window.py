@@ -77,9 +77,14 @@ def pages_by_relevance(backend, text, per_page, pages):
 
 
 @pytest.mark.parametrize("per_page", [20, 7, 1])
-def test_every_page_by_relevance_equals_the_full_sort_despite_ties(tied_corpus, per_page):
+@pytest.mark.parametrize("least_window", [1000, 0])
+def test_every_page_by_relevance_equals_the_full_sort_despite_ties(
+        tied_corpus, monkeypatch, per_page, least_window):
     from search.backends import database
 
+    # 1000: every window holds all 70 matches; 0: windows of 2 * (page end) + per_page rows,
+    # cut among the tied rows, so the tied rank is read by date
+    monkeypatch.setattr(database, "RANK_WINDOW", least_window)
     assert database._rum_index("default"), "the RUM index is what the window is for"
     expected = full_sort(tied_corpus, "执法记录仪")
     assert len(expected) == 70
@@ -91,6 +96,7 @@ def test_rows_of_the_open_rank_are_read_newest_first(tied_corpus, monkeypatch):
     ones; the other 10 come from the tied rank read by date, and they are the newest."""
     from search.backends import database
 
+    monkeypatch.setattr(database, "RANK_WINDOW", 0)  # a window of 2 * 20 + 20 rows
     opened = []
     real = database.split_window
 
