@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
@@ -120,7 +120,7 @@ class ChecklistPage(QuickServeMixin, Page):
         urls = article_urls(request)
         labels = ChecklistLabels(stage=gettext("环节"), level=gettext("要求"),
                                  show=gettext("应当重点记录的内容"), content=gettext("内容"),
-                                 article=gettext("依据"))
+                                 article=pgettext("checklist column", "依据"))
         context["article_urls"] = urls
         context["parent_title"], context["parent_url"] = parent_link(self, request)
         context["checklist_table"] = checklist_table_html(self.grouped_rows(), labels, urls)

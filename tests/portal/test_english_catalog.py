@@ -94,6 +94,9 @@ def test_the_source_po_and_the_compiled_catalog_agree(english):
         if "msgid_plural" in entry:
             assert english.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
             assert english.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
+        elif "msgctxt" in entry:
+            assert english.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], \
+                entry["msgid"]
         else:
             assert english.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 
@@ -115,6 +118,9 @@ def test_an_english_reader_gets_the_login_page_in_english(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en"' in html
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Full-process records of administrative enforcement" in title
+    assert "行政执法全过程记录" not in title
     for english_text, chinese_text in [
         ("User name", "用户名"),
         ("Forgot password?", "忘记密码？"),
@@ -131,3 +137,20 @@ def test_a_chinese_reader_still_gets_the_chinese_login_page(client):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "用户名" in html and LOGIN_NOTE in html
     assert "User name" not in html and "Forgot password?" not in html
+
+
+@pytest.mark.django_db
+def test_the_checklist_column_says_basis_where_the_page_head_says_under(client):
+    """依据 is two words in English: "Under Article 18" above the table, "Basis" as the
+    table's column (a msgctxt tells them apart)."""
+    from portal.content import publish_demo_content
+    from portal.pages.checklist import ChecklistPage
+
+    publish_demo_content()
+    html = client.get(ChecklistPage.objects.get().url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<th scope="col">Basis</th>' in html
+    assert 'data-label="Basis"' in html
+    assert "Under " in html
+    chinese = client.get(ChecklistPage.objects.get().url,
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<th scope="col">依据</th>' in chinese

@@ -32,7 +32,8 @@ def test_every_literal_string_of_the_page_frame_is_an_identity_entry():
 def test_only_chinese_strings_have_entries_and_each_is_its_own_translation():
     catalog = {key: value for key, value in compiled().items() if key}
     assert len(catalog) > 100
-    for msgid, msgstr in catalog.items():
+    for key, msgstr in catalog.items():
+        msgid = key.split("\x04")[-1]  # a msgctxt comes first, joined by EOT (gettext's way)
         assert isinstance(msgid, str) and CJK.search(msgid), msgid
         assert msgstr == msgid
 
@@ -57,3 +58,15 @@ def test_identity_entries_fill_chinese_singular_entries_only():
     assert 'msgid ""\n"第一行"\n"第二行"\nmsgstr ""\n"第一行"\n"第二行"' in filled
     assert 'msgstr[0] ""' in filled
     assert '"Language: zh_Hans\\n"' in filled
+
+
+def test_a_second_run_keeps_filled_entries_as_they_are():
+    """makemessages merges the catalog it rebuilds with the previous one, so filled entries
+    come back filled; filling a multi-line one again used to append its text a second time."""
+    po = ('msgid ""\nmsgstr ""\n"Project-Id-Version: x\\n"\n"Language: \\n"\n\n'
+          'msgid ""\n"第一行"\n"第二行"\nmsgstr ""\n"第一行"\n"第二行"\n\n'
+          '#, fuzzy\n#| msgid "依据"\nmsgctxt "checklist column"\nmsgid "依据"\nmsgstr ""\n')
+    filled = identity_entries(po)
+    assert filled.count('"第一行"') == 2
+    assert 'msgctxt "checklist column"\nmsgid "依据"\nmsgstr "依据"' in filled
+    assert "fuzzy" not in filled and "#|" not in filled

@@ -44,14 +44,19 @@ def identity_entries(po_text: str) -> str:
     filled = []
     for block in blocks:
         if "msgid_plural" not in block and 'msgid ""\nmsgstr ""\n"Project' not in block:
-            match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ""$', block, flags=re.M)
+            # only an empty msgstr (its line is the block's last): a filled one, kept from
+            # the previous run, has continuation lines after its ""
+            match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ""\n?\Z', block, flags=re.M)
             if match and CJK.search(match.group(1)):
                 block = block.replace(f'msgid {match.group(1)}msgstr ""',
                                       f'msgid {match.group(1)}msgstr {match.group(1).rstrip()}')
         filled.append(block)
     text = "\n\n".join(filled)
     text = re.sub(r"\A(#.*\n)+", "", text)  # makemessages' template header
-    text = text.replace("#, fuzzy\n", "", 1)
+    # an identity translation is never a guess: no fuzzy flags, no previous msgids
+    text = re.sub(r"^#, fuzzy\n", "", text, flags=re.M)
+    text = re.sub(r"^#, fuzzy, ", "#, ", text, flags=re.M)
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
     return HEADER + re.sub(r'"Language: \\n"', r'"Language: zh_Hans\\n"', text, count=1)
 
 
