@@ -90,7 +90,7 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _fresh_cache(settings, tmp_path):
     """Each test starts with an empty process-local cache (never a developer's REDIS_URL),
     so that no page kept by portal/page_cache.py leaks from one test into another. The page
     cache is off unless a test turns it on (tests/portal/test_page_cache.py does): tests that
@@ -100,6 +100,10 @@ def _fresh_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "portal-tests"}}
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    # the pages' generation stamp of this test alone: the default file in the temporary
+    # folder is shared by every process on the machine, so another test run (or a served
+    # portal) renewing it would empty this test's page memory between two requests
+    settings.PORTAL_PAGE_CACHE_STAMP = tmp_path / "page-cache.stamp"
     cache.clear()
     yield
     cache.clear()

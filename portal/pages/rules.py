@@ -259,8 +259,14 @@ class ArticlePage(QuickServeMixin, Page):
         return breadcrumbs, found
 
     def get_context(self, request, *args, **kwargs):
+        from portal.pages.serving import remembered  # serving loads Wagtail's views
+
         context = super().get_context(request, *args, **kwargs)
-        breadcrumbs, neighbours = self.surroundings(request)
-        context["breadcrumbs"] = breadcrumbs
+        # the titles and addresses of the pages above and beside the article change only by
+        # a publish, an unpublish or a move, which renew the pages' generation: no query
+        # when this process has read them under the current one (portal/pages/serving.py)
+        key = ("surroundings", self.pk, self.path, self.number)  # as this row places it
+        breadcrumbs, neighbours = remembered(request, key, lambda: self.surroundings(request))
+        context["breadcrumbs"] = list(breadcrumbs)
         context.update(neighbours)
         return context
