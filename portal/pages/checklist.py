@@ -93,6 +93,21 @@ class ChecklistPage(QuickServeMixin, Page):
                 return [TableRow(*values) for values in cursor.fetchall()]
         return [TableRow(*(getattr(row, name) for name in TableRow._fields)) for row in rows]
 
+    def live_grouped_rows(self, request) -> list[dict]:
+        """`grouped_rows()`, remembered per process for the live revision this page's row
+        names (a publish makes a new one, and renews the pages' generation as well); the
+        table itself is still drawn on every request. A page loaded from a revision (a
+        preview) or outside a served request reads its rows."""
+        from django.utils import translation
+
+        from portal.pages.serving import remembered  # serving loads Wagtail's views
+
+        if not self.live or self.live_revision_id is None or not isinstance(
+                self.rows.all(), models.QuerySet):
+            return self.grouped_rows()
+        key = ("checklist rows", self.pk, self.live_revision_id, translation.get_language())
+        return remembered(request, key, self.grouped_rows)
+
     def grouped_rows(self) -> list[dict]:
         """Rows grouped by kind of act in the catalogue's order, for the table."""
         from policies.catalogue import current_catalogue
@@ -123,7 +138,8 @@ class ChecklistPage(QuickServeMixin, Page):
                                  article=pgettext("checklist column", "依据"))
         context["article_urls"] = urls
         context["parent_title"], context["parent_url"] = parent_link(self, request)
-        context["checklist_table"] = checklist_table_html(self.grouped_rows(), labels, urls)
+        context["checklist_table"] = checklist_table_html(self.live_grouped_rows(request),
+                                                          labels, urls)
         return context
 
 

@@ -165,3 +165,39 @@ def test_the_checklist_shows_a_renamed_parent_and_a_moved_article_on_the_next_re
     assert ">规则与指引（修订）</a>" in html
     assert '/rules/regulation/chapter-3/article-19-revised/#article-19">第十九条</a>' in html
     assert "chapter-3/article-19/#" not in html
+
+
+def test_a_served_checklist_reads_its_rows_once_per_live_revision(demo, client):
+    """The rows' groups are remembered per process for the live revision the page's row names;
+    the row itself is read on every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(demo.url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(demo.url).content.decode()
+    assert len(queries) == 1, [q["sql"] for q in queries]  # the page's row
+    assert html.count('class="checklist-row') == len(default_av_checklist())
+
+
+def test_a_published_checklist_edit_shows_on_the_next_request_and_a_draft_does_not(demo,
+                                                                                 client):
+    client.get(demo.url)
+    draft = draft_with_penalty_investigation_at(demo, AVLevel.REQUIRED, "草稿里的重点内容")
+    assert "草稿里的重点内容" not in client.get(demo.url).content.decode()
+    draft.publish()
+    assert "草稿里的重点内容" in client.get(demo.url).content.decode()
+
+
+def test_a_publish_that_told_this_process_nothing_is_seen_by_its_revision(demo, client):
+    """Another worker's publish (a queryset update stands in: no signal, no new generation):
+    the page's row names another live revision, so its rows are read again."""
+    from portal.page_cache import page_cache_generation
+
+    revision = demo.save_revision()  # not published: the live revision stays the first
+    client.get(demo.url)
+    generation = page_cache_generation()
+    ChecklistEntry.objects.filter(page=demo).update(show="另一进程发布的内容")
+    ChecklistPage.objects.filter(pk=demo.pk).update(live_revision=revision)
+    assert page_cache_generation() == generation
+    assert "另一进程发布的内容" in client.get(demo.url).content.decode()
