@@ -40,11 +40,12 @@ def _facet_branch(name: str) -> str:
 
 
 def summary_sql(matching: QuerySet, facets: Sequence[str]) -> tuple[str, list]:
+    """The statement for `facets` (names among FACETS)."""
     rows = matching.order_by().values("id", "case_id", *FACET_COLUMNS.values())
     sql, params = rows.query.sql_with_params()
     branches = ["SELECT 'total', NULL, COUNT(*) FROM m",
                 "SELECT 'cases', NULL, COUNT(DISTINCT case_id) FROM c"]
-    branches += [_facet_branch(name) for name in facets if name in FACETS]
+    branches += [_facet_branch(name) for name in facets]
     # c: the distinct (case, facet values) of the matches, about one row a case; the facet
     # columns are the case's, so grouping c instead of m sorts far fewer rows
     columns = ", ".join(FACET_COLUMNS.values())
@@ -62,10 +63,11 @@ def search_summary(matching: QuerySet, facets: Sequence[str]
                    ) -> tuple[int, int, dict[str, list[FacetValue]]]:
     """(matching entries, distinct cases among them, {facet: values with their distinct
     cases}) of `matching`, read in one statement."""
+    facets = [name for name in facets if name in FACETS]
     try:
         sql, params = summary_sql(matching, facets)
     except EmptyResultSet:  # a filter that can match nothing (Q(pk__in=[])): no query at all
-        return 0, 0, {name: [] for name in facets if name in FACETS}
+        return 0, 0, {name: [] for name in facets}
     connection = connections[matching.db]
     with transaction.atomic(using=matching.db), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -76,8 +78,7 @@ def search_summary(matching: QuerySet, facets: Sequence[str]
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     total = cases = 0
-    values: dict[str, list[tuple[str, int]]] = {
-        name: [] for name in facets if name in FACETS}
+    values: dict[str, list[tuple[str, int]]] = {name: [] for name in facets}
     for facet, value, count in rows:
         if facet == "total":
             total = count
