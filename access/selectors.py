@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from access import clock, gate
 from access.grants import grants_of
@@ -36,15 +36,48 @@ def known_to_the_gate(user) -> bool:
 
 def granted_object_ids(user, model: type[Model], actions, *, at: datetime):
     """The ids of the `model` objects on which `user` holds a live grant of one of `actions`
-    (own or through a group), as a subquery for ``pk__in`` / ``…_id__in``; nothing for a
-    user the gate does not know."""
+    (any action when None; own or through a group), as a subquery for ``pk__in`` /
+    ``…_id__in``; nothing for a user the gate does not know."""
     from access.gate.actor import actor_for
     from access.gate.grants_read import granted_ids
 
     actor = actor_for(user)
     if not actor.known:
         return model._default_manager.none().values("pk")
-    return granted_ids(gate.guarded_for(model), actor, at, list(actions))
+    return granted_ids(gate.guarded_for(model), actor, at,
+                       None if actions is None else list(actions))
+
+
+def reached_by_default_rules(user) -> bool:
+    """Whether any default rule shows `user` anything, a case's metadata at least; a reader
+    who is not (a requester, 第二十八条) sees only what grants give."""
+    from access.gate.actor import actor_for
+    from access.gate.filters import Columns, rule_q
+
+    actor = actor_for(user)
+    return actor.known and rule_q(actor, Columns("unit", "mark"), Visibility.METADATA) is not None
+
+
+def default_rules_q(user, columns, *, level: str) -> Q:
+    """The default visibility rules (policies.visibility) that reach `user` at `level`, as a Q
+    on a table's own copy of the handling unit and the marks (`access.gate.filters.Columns`,
+    the search index's entries), so that the filter reads no records table. Grants are not in
+    it: the caller adds them (``granted_object_ids``). Nothing matches for a user the gate does
+    not know, nor content for the system administrator or the auditor (三员分立)."""
+    from access.gate.actor import actor_for
+    from access.gate.filters import EVERYTHING, rule_q
+
+    actor = actor_for(user)
+    visibility = Visibility(level)
+    if not actor.known or (visibility is Visibility.CONTENT and actor.roles & gate.NO_CONTENT_ROLES):
+        return Q(pk__in=[])
+    rules = rule_q(actor, columns, visibility)
+    if rules is None:
+        return Q(pk__in=[])
+    if rules is EVERYTHING:
+        # a real condition, true on every row: an empty Q() would vanish when ORed
+        return Q(pk__isnull=False)
+    return rules
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ this action to this object, and why not", and that filters what a user may see.
 
 from .core import LOG_ACTION, decide, flags, require, subject_of, visible
 from .decision import Decision
+from .filters import Columns
 from .registry import Guarded, belongs, guard, guarded_by_slug, guarded_for
 from .rules import (
     ACTION_LABELS,
@@ -30,8 +31,8 @@ from .rules import (
 from .window import GrantStatus, grant_status, is_live, live_q
 
 __all__ = [
-    "ACTIONS", "ACTION_LABELS", "ACTION_RULES", "APPROVE", "CHANGE", "COPY", "CREATE", "DOWNLOAD",
-    "Decision", "GRANT", "GRANTABLE", "GrantStatus", "Guarded", "LOG_ACTION", "NO_CONTENT_ROLES",
+    "ACTIONS", "ACTION_LABELS", "ACTION_RULES", "APPROVE", "CHANGE", "COPY", "CREATE", "Columns",
+    "DOWNLOAD", "Decision", "GRANT", "GRANTABLE", "GrantStatus", "Guarded", "LOG_ACTION", "NO_CONTENT_ROLES",
     "VIEW", "VIEW_METADATA", "VIEW_PERSONAL", "belongs", "decide", "flags", "grant_status",
     "guard", "guarded_by_slug", "guarded_for", "is_live", "live_q", "require", "subject_of",
     "visible",

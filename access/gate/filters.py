@@ -24,6 +24,7 @@ second above (one capped count, once per request). The shapes return the same ro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -43,9 +44,20 @@ from .rules import NO_CONTENT_ROLES, VIEW
 EVERYTHING = object()
 
 
-def rule_q(actor: Actor, spec: Guarded, level: Visibility):
-    """The default rules as a Q on the model's own columns; None when no rule reaches the
-    actor, EVERYTHING when one reaches every object."""
+@dataclass(frozen=True)
+class Columns:
+    """Where a table that is not a guarded model keeps its own copy of a guarded object's
+    handling unit and marks (the search index): ORM paths on that table, as Guarded names
+    them. ``parent_mark_path`` is the case's mark for a record, None for a case."""
+
+    unit_path: str
+    mark_path: str
+    parent_mark_path: str | None = None
+
+
+def rule_q(actor: Actor, spec: "Guarded | Columns", level: Visibility):
+    """The default rules as a Q on the model's own columns (or on a copy of them, `Columns`);
+    None when no rule reaches the actor, EVERYTHING when one reaches every object."""
     conditions = []
     for rule in DEFAULT_VISIBILITY:
         if rule.sees.rank < level.rank or not any(role in rule.roles for role in actor.roles):
