@@ -51,7 +51,7 @@ def django_setup() -> None:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
+    if not database["ENGINE"].endswith(".postgresql"):
         sys.exit("bench_access_log needs PostgreSQL: set DATABASE_URL=postgres://...")
     database.setdefault("OPTIONS", {})["options"] = f"-c search_path={SCHEMA}"
     database["CONN_MAX_AGE"] = None

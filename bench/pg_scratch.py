@@ -38,5 +38,5 @@ def django_setup(name: str) -> None:
     django.setup()
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not settings.DATABASES["default"]["ENGINE"].endswith(".postgresql"):
         sys.exit(f"{name} needs PostgreSQL")

@@ -153,6 +153,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, without the health-check round trip before a request on a connection that
+    # ended its last request cleanly within the second (portal/database/postgresql/base.py)
+    DATABASES["default"]["ENGINE"] = "portal.database.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # An embedded database shared by the dev server's threads: wait for the writer rather
     # than fail with "database is locked", and let readers run beside one writer.
