@@ -17,3 +17,9 @@ class SearchConfig(AppConfig):
 
         segmentation.extra_terms_loader = extra_terms
         signals.connect()
+        from django.db.models.signals import post_migrate
+
+        from .entry_copies import triggers_ensure
+
+        post_migrate.connect(triggers_ensure, sender=self,
+                             dispatch_uid="casesearch:entry_copies_triggers")

@@ -13,6 +13,10 @@ way) or a change made in a database console. So the database carries the change 
   the new mark and the case's;
 - a case or record is deleted: its entries go (and their officer rows, which refer to them).
 
+The triggers are installed by migration casesearch 0004 and put back after every ``migrate``
+(``triggers_ensure``, on post_migrate): SQLite drops a table's triggers when Django remakes
+the table to alter it, and a later migration of a records table would do that silently.
+
 Every change empties the entry's digest, so that the next re-index writes the entry again
 whatever it held (search.backends.rows skips an entry whose digest it already holds).
 The same statements serve SQLite and PostgreSQL: standard CASE expressions, correlated
@@ -133,3 +137,21 @@ def triggers_install(apps, schema_editor) -> None:
 def triggers_uninstall(apps, schema_editor) -> None:
     for statement in uninstall_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
+
+
+MIGRATION = ("casesearch", "0004_entry_copies_triggers")
+
+
+def triggers_ensure(using: str = "default", **kwargs) -> None:
+    """Put the triggers back as they are written here, where migration 0004 is applied: after
+    every ``migrate`` (post_migrate), whatever a migration in between did to the tables."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if MIGRATION not in MigrationRecorder(connection).applied_migrations():
+        return
+    with connection.cursor() as cursor:
+        for statement in (*uninstall_statements(connection.vendor),
+                          *install_statements(connection.vendor)):
+            cursor.execute(statement)

@@ -223,3 +223,24 @@ def test_a_stage_record_deleted_in_the_database_takes_its_entry_only():
     assert not SearchEntry.objects.filter(stage_record_id=dropped_pk).exists()
     assert SearchEntry.objects.filter(stage_record_id=kept.pk, kind="stage").exists()
     assert SearchEntry.objects.filter(case_id=case.pk, kind="case").exists()
+
+
+def test_every_migrate_puts_the_triggers_back():
+    """SQLite drops a table's triggers when Django remakes the table for a later migration;
+    post_migrate installs them again."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+
+    from search.entry_copies import uninstall_statements
+
+    officer = g.person("officer", "officer")
+    case = g.case("xiaofang", "internal", opener=officer)
+    case_index([case.pk])
+    with connection.cursor() as cursor:
+        for statement in uninstall_statements(connection.vendor):
+            cursor.execute(statement)
+    Case.objects.filter(pk=case.pk).update(mark="state_secret")
+    assert SearchEntry.objects.get(key=f"case:{case.pk}").case_mark == "internal"  # gone
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    Case.objects.filter(pk=case.pk).update(mark="commercial_secret")
+    assert SearchEntry.objects.get(key=f"case:{case.pk}").case_mark == "commercial_secret"
