@@ -89,6 +89,7 @@ class Results:
     page: int
     per_page: int
     tokens: frozenset[str] = frozenset()
+    total_exact: bool = True         # False: at least `total` match (search.backends.summary)
 
     @property
     def first_number(self) -> int:

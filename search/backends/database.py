@@ -57,14 +57,16 @@ class DatabaseBackend(SearchBackend):
 
     def _search(self, parsed, scoped, *, facets, sort, page, per_page, scope) -> Results:
         matching = self._match(scoped, parsed) if parsed else scoped
+        exact = True
         if scope == "cases":
-            total, cases, facet_counts = search_summary(matching, facets)
+            total, cases, facet_counts, exact = search_summary(matching, facets)
         else:
             total, cases, facet_counts = matching.count(), 0, {}
         offset = (page - 1) * per_page
         if sort == "relevance" and parsed:
             rows = self._ranked_rows(matching, parsed, offset, per_page)
-            return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page)
+            return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page,
+                           total_exact=exact)
         ordered = matching.order_by("-date", "-id")
         if parsed and total <= FEW_MATCHES:
             # few matches (the count above says so): take them through the text index and
@@ -73,7 +75,8 @@ class DatabaseBackend(SearchBackend):
             ids = list(matching.order_by().values_list("id", flat=True))
             ordered = SearchEntry.objects.filter(pk__in=ids).order_by("-date", "-id")
         rows = list(ordered.values(*HIT_FIELDS)[offset:offset + per_page])
-        return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page)
+        return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page,
+                       total_exact=exact)
 
     def _ranked_rows(self, matching: QuerySet, parsed, offset: int, per_page: int) -> list:
         """The page's rows by (rank, date DESC, id DESC), each with its rank."""

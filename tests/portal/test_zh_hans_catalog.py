@@ -70,3 +70,14 @@ def test_a_second_run_keeps_filled_entries_as_they_are():
     assert filled.count('"第一行"') == 2
     assert 'msgctxt "checklist column"\nmsgid "依据"\nmsgstr "依据"' in filled
     assert "fuzzy" not in filled and "#|" not in filled
+
+
+def test_a_new_string_that_resembles_an_old_one_gets_its_own_text():
+    """makemessages gives a new msgid the msgstr of a similar old one (fuzzy): left so, the
+    page would show the old string in place of the new."""
+    po = ('msgid ""\nmsgstr ""\n"Project-Id-Version: x\\n"\n"Language: \\n"\n\n'
+          '#, fuzzy, python-format\n#| msgid "共 %(total)s 条结果"\n'
+          'msgid "%(total)s 条以上结果"\nmsgstr "共 %(total)s 条结果"\n')
+    filled = identity_entries(po)
+    assert 'msgid "%(total)s 条以上结果"\nmsgstr "%(total)s 条以上结果"\n' in filled
+    assert "共" not in filled and "fuzzy" not in filled

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from search.backends import Query, database_backend
+from search.backends import FacetValue, Query, database_backend
 from search.backends.summary import search_summary
 from search.documents import IndexDocument
 from search.models import SearchEntry
@@ -48,9 +48,9 @@ def test_a_case_whose_entries_disagree_counts_once_under_each_value(db):
     """Facet columns are the case's; an index caught half-way through a change may hold two
     states for one case: the case is counted under both, and once in the total of cases."""
     backend = index([doc("stage:1", 1, 2, state="open"), doc("stage:2", 1, 2, state="archived")])
-    total, cases, facets = search_summary(
+    total, cases, facets, exact = search_summary(
         backend._match(SearchEntry.objects.all(), Query(text="执法记录仪").parsed()), ["state"])
-    assert (total, cases) == (2, 1)
+    assert (total, cases, exact) == (2, 1, True)
     assert sorted((v.value, v.count) for v in facets["state"]) == [("archived", 1), ("open", 1)]
 
 
@@ -58,5 +58,33 @@ def test_a_filter_that_can_match_nothing_asks_the_database_nothing(db):
     index([doc("stage:1", 1, 2)])
     with CaptureQueriesContext(connection) as queries:
         summary = search_summary(SearchEntry.objects.filter(pk__in=[]), ["unit", "officer"])
-    assert summary == (0, 0, {"unit": [], "officer": []})
+    assert summary == (0, 0, {"unit": [], "officer": []}, True)
     assert queries.captured_queries == []
+
+
+def test_a_summary_counts_its_limit_of_matches_at_most(db):
+    """Beyond the limit the total says "at least", and the facets count that many matches."""
+    backend = index([doc(f"stage:{n}", n, 2 if n <= 3 else 10, officers=[7])
+                     for n in range(1, 7)])
+    matching = backend._match(SearchEntry.objects.all(), Query(text="执法记录仪").parsed())
+    total, cases, facets, exact = search_summary(matching, ["unit", "officer"], limit=4)
+    assert (total, cases, exact) == (4, 4, False)
+    units = dict((v.value, v.count) for v in facets["unit"])
+    assert sum(units.values()) == 4 and set(units) <= {"2", "10"}
+    assert [(v.value, v.count) for v in facets["officer"]] == [("7", 4)]
+    assert search_summary(matching, ["unit"], limit=7) == \
+        (6, 6, {"unit": [FacetValue("2", 3), FacetValue("10", 3)]}, True)
+    assert not search_summary(matching, ["unit"], limit=6).exact  # "at least 6": still true
+
+
+def test_a_search_page_beyond_the_limit_says_at_least(db, monkeypatch):
+    from search.backends import summary
+
+    backend = index([doc(f"stage:{n}", n, 2) for n in range(1, 6)])
+    monkeypatch.setattr(summary, "SUMMARY_LIMIT", 3)
+    results = backend.search(Query(text="执法记录仪", sort="date", per_page=2),
+                             visible=SearchEntry.objects.all())
+    assert (results.total, results.total_exact, len(results.hits)) == (3, False, 2)
+    monkeypatch.setattr(summary, "SUMMARY_LIMIT", 50)
+    results = backend.search(Query(text="执法记录仪"), visible=SearchEntry.objects.all())
+    assert (results.total, results.total_exact) == (5, True)

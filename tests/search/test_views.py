@@ -28,6 +28,22 @@ def test_an_officer_searches_cases_with_facets_snippets_and_sorting(client):
     assert 'name="q"' in html and "第二十九条" in html
 
 
+def test_a_search_with_more_matches_than_the_summary_counts_says_at_least(client, monkeypatch):
+    from search.backends import summary
+
+    officer = g.person("officer", "officer")
+    for _ in range(3):
+        case_file(summary="使用执法记录仪对现场检查全过程记录")
+    force_login_verified(client, officer)
+    monkeypatch.setattr(summary, "SUMMARY_LIMIT", 2)
+    html = client.get("/search/", {"q": "执法记录仪"}).content.decode()
+    assert "2 条以上结果；筛选计数按其中 2 条统计" in html
+    assert "共 " not in html.split("search-summary")[1].split("</p>")[0]
+    monkeypatch.setattr(summary, "SUMMARY_LIMIT", 1000)
+    html = client.get("/search/", {"q": "执法记录仪"}).content.decode()
+    assert "条以上结果" not in html and "共 " in html.split("search-summary")[1]
+
+
 def test_the_page_says_snippets_stay_masked_and_unmasking_is_a_logged_read(client):
     """Kept decision: a snippet is masked even for a reader allowed to unmask; the clear value
     is read on the case page, where the read is logged (第二十九条)."""

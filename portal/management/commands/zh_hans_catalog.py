@@ -44,12 +44,14 @@ def identity_entries(po_text: str) -> str:
     filled = []
     for block in blocks:
         if "msgid_plural" not in block and 'msgid ""\nmsgstr ""\n"Project' not in block:
-            # only an empty msgstr (its line is the block's last): a filled one, kept from
-            # the previous run, has continuation lines after its ""
-            match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ""\n?\Z', block, flags=re.M)
+            # every msgstr is set again, not only the empty ones: makemessages merges the
+            # previous catalog, and gives a new string the msgstr of an old one it resembles
+            # (a "fuzzy" match), which would show the old string in its place
+            match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)\Z', block, flags=re.M)
             if match and CJK.search(match.group(1)):
-                block = block.replace(f'msgid {match.group(1)}msgstr ""',
-                                      f'msgid {match.group(1)}msgstr {match.group(1).rstrip()}')
+                block = (block[:match.start()] + f"msgid {match.group(1)}"
+                         + f"msgstr {match.group(1).rstrip()}"
+                         + ("\n" if block.endswith("\n") else ""))
         filled.append(block)
     text = "\n\n".join(filled)
     text = re.sub(r"\A(#.*\n)+", "", text)  # makemessages' template header
@@ -74,5 +76,5 @@ class Command(BaseCommand):
         po.write_text(identity_entries(po.read_text(encoding="utf-8")), encoding="utf-8")
         subprocess.run([msgfmt, "-o", str(folder / "django.mo"), str(po)], check=True)
         count = sum(1 for line in po.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("msgstr \"") and line != 'msgstr ""')
+                    if line.startswith("msgid ")) - 1  # the header's
         self.stdout.write(f"{po}: {count} entries")
