@@ -24,6 +24,7 @@ def search_run(*, actor, query: Query, request=None) -> Results:
             "filters": {key: str(value)[:40] for key, value in dict(query.filters).items()
                         if value not in (None, "")},
             "page": results.page, "total": results.total, "cases": results.cases,
+            **({} if results.total_exact else {"total_at_least": True}),
             "ids": [hit.key for hit in results.hits],
             "case_ids": sorted({hit.case_id for hit in results.hits if hit.case_id}),
         })

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -107,7 +107,7 @@ class SQLiteBackend(DatabaseBackend):
 
 @lru_cache(maxsize=None)
 def _rum_index(alias: str) -> bool:
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexdef ILIKE %s",
                        [TABLE, "%USING rum%"])
         return cursor.fetchone() is not None
@@ -128,12 +128,13 @@ class PostgresBackend(DatabaseBackend):
         """With RUM: the page from a window of the first rows in the index's own order, and
         when rows of the window's last rank are still wanted, those rows newest first
         (search.backends.rank_window)."""
-        if not _rum_index(connection.alias):
+        alias = matching.db
+        if not _rum_index(alias):
             return super()._ranked_rows(matching, parsed, offset, per_page)
         want = offset + per_page
         asked = max(RANK_WINDOW, 2 * want + per_page)
         query = _tsquery(parsed)
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             # RUM sorts every match of the query in memory; at PostgreSQL's default 4 MB a
             # frequent term's sort goes to disk (bench/README.md, issue 7)
             cursor.execute(f"SET LOCAL work_mem = '{RANK_WORK_MEM}'")
@@ -147,19 +148,19 @@ class PostgresBackend(DatabaseBackend):
                                   params=[query, open_rank]).order_by("-date", "-id")
             first += [Ranked(id, open_rank, day) for id, day in
                       tied.values_list("id", "date")[:want - len(first)]]
-        return _rows_in_order(first[offset:want])
+        return _rows_in_order(first[offset:want], alias)
 
     def _ranked(self, matching, parsed):
         query = _tsquery(parsed)
-        if _rum_index(connection.alias):
+        if _rum_index(matching.db):
             return matching.extra(select={"rank": f"{TABLE}.vector <=> %s::tsquery"},
                                   select_params=[query]).order_by("rank", "-date", "-id")
         return matching.extra(select={"rank": f"-ts_rank({TABLE}.vector, %s::tsquery)"},
                               select_params=[query]).order_by("rank", "-date", "-id")
 
 
-def _rows_in_order(chosen: list[Ranked]) -> list[dict]:
+def _rows_in_order(chosen: list[Ranked], alias: str) -> list[dict]:
     """The hit rows of `chosen`, in its order, each with its rank."""
     rows = {row["id"]: row for row in
-            SearchEntry.objects.filter(pk__in=[r.id for r in chosen]).values(*HIT_FIELDS)}
+            SearchEntry.objects.using(alias).filter(pk__in=[r.id for r in chosen]).values(*HIT_FIELDS)}
     return [{**rows[r.id], "rank": r.rank} for r in chosen if r.id in rows]
