@@ -37,9 +37,11 @@ from __future__ import annotations
 import copy
 import functools
 import threading
+from dataclasses import dataclass
 from time import monotonic
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -170,10 +172,66 @@ def _row_sql(model: type[Page], alias: str) -> str:
     return sql
 
 
+@dataclass(frozen=True)
+class _RowReading:
+    """How Django's raw queryset turns the row of `_row_sql` into a page: which columns
+    initialise the model, which are annotations, and the database converters of each
+    column. Worked out once per page type and database, from the first row read."""
+
+    names: tuple[str, ...]
+    positions: tuple[int, ...]
+    annotations: tuple[tuple[str, int], ...]
+    converters: dict
+
+
+_readings: dict[tuple[type[Page], str], _RowReading] = {}
+
+
 def page_row(model: type[Page], page_id: int) -> Page | None:
-    """The page of this type and id as `model.objects.filter(pk=page_id).first()` loads it."""
+    """The page of this type and id as `model.objects.filter(pk=page_id).first()` loads it.
+
+    The first time, through Django's raw queryset (RawModelIterable); after that the row is
+    read with a plain cursor and turned into the page the same way, with what that first
+    time worked out (_RowReading): the raw queryset works out the column order, the model's
+    fields and their converters again for every row, a third of an uncached page's reading
+    of its row (bench/README.md, bench_pages)."""
     manager = model._default_manager
-    return next(iter(manager.raw(_row_sql(model, manager.db), [page_id])), None)
+    alias = manager.db
+    sql = _row_sql(model, alias)
+    reading = _readings.get((model, alias))
+    if reading is None:
+        rows = manager.raw(sql, [page_id])
+        page = next(iter(rows), None)
+        if page is not None:
+            _readings[(model, alias)] = _reading_of(rows, alias)
+        return page
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (converters, expression) in reading.converters.items():
+        value = values[position]
+        for converter in converters:  # as SQLCompiler.apply_converters does
+            value = converter(value, expression, connection)
+        values[position] = value
+    page = model.from_db(alias, reading.names, [values[i] for i in reading.positions])
+    for column, position in reading.annotations:
+        setattr(page, column, values[position])
+    return page
+
+
+def _reading_of(rows, alias: str) -> _RowReading:
+    """What RawModelIterable works out for each row of `rows` (already read once)."""
+    names, positions, annotations = rows.resolve_model_init_order()
+    connection = connections[alias]
+    compiler = connection.ops.compiler("SQLCompiler")(rows.query, connection, alias)
+    fields = [rows.model_fields.get(column) for column in rows.columns]
+    columns = [field.get_col(field.model._meta.db_table) if field else None for field in fields]
+    return _RowReading(tuple(names), tuple(positions), tuple(annotations),
+                       compiler.get_converters(columns))
 
 
 def _remembered(request, site: Site, components: list[str], entry) -> RouteResult | None:

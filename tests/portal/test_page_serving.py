@@ -279,3 +279,29 @@ def test_a_restriction_on_the_remembered_article_itself_asks_for_a_login(rules, 
         page=ArticlePage.objects.get(number=19), restriction_type=PageViewRestriction.LOGIN)])
     response = client.get(ARTICLE_19)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_page_row_read_without_the_raw_queryset_is_the_page_the_orm_loads(rules):
+    """After its first read, page_row turns the row into a page itself (serving._RowReading):
+    every field as the ORM gives it, converted by the database's converters (SQLite's dates
+    and booleans among them), the annotation too, and nothing for an id that is not there."""
+    from portal.pages.checklist import ChecklistPage
+    from portal.pages.routing import UNRESTRICTED
+
+    article = ArticlePage.objects.get(number=19)
+    serving._readings.clear()
+    first = serving.page_row(ArticlePage, article.pk)  # through the raw queryset
+    assert (ArticlePage, "default") in serving._readings
+    again = serving.page_row(ArticlePage, article.pk)  # through the reading worked out
+    loaded = ArticlePage.objects.get(pk=article.pk)
+    for field in ArticlePage._meta.concrete_fields:
+        assert getattr(again, field.attname) == getattr(loaded, field.attname), field.name
+        assert type(getattr(again, field.attname)) is type(getattr(first, field.attname)), \
+            field.name
+    assert getattr(again, UNRESTRICTED) == getattr(first, UNRESTRICTED) == True  # noqa: E712
+    assert again._state.db == "default"
+    assert not again._state.adding and again.specific_class is ArticlePage
+    assert serving.page_row(ArticlePage, 10**9) is None
+    checklist = ChecklistPage.objects.first()
+    if checklist is not None:
+        assert serving.page_row(ChecklistPage, checklist.pk).title == checklist.title
