@@ -69,7 +69,8 @@ def default_rules_q(user, columns, *, level: str) -> Q:
 
     actor = actor_for(user)
     visibility = Visibility(level)
-    if not actor.known or (visibility is Visibility.CONTENT and actor.roles & gate.NO_CONTENT_ROLES):
+    no_content = visibility is Visibility.CONTENT and actor.roles & gate.NO_CONTENT_ROLES
+    if not actor.known or no_content:
         return Q(pk__in=[])
     rules = rule_q(actor, columns, visibility)
     if rules is None:

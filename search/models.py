@@ -5,10 +5,10 @@ Each row carries the mark and the object it stands for, so that the reader's vis
 judged at its own level (a document marked stricter than its case is filtered as the
 document, not as the case), on the row's own copies of its case's unit and marks
 (search.visibility); database triggers keep those copies exact in the transaction that
-changes a mark or a unit (search.entry_copies). The text is stored masked and folded; ``tokens`` holds its
-segmented tokens joined by spaces. The database backends add what their engine needs in a
-migration of their own vendor only: an FTS5 table on SQLite, a tsvector column with a GIN
-(or RUM) index on PostgreSQL (search/migrations/0002_engine.py).
+changes a mark or a unit (search.entry_copies). The text is stored masked and folded;
+``tokens`` holds its segmented tokens joined by spaces. The database backends add what their
+engine needs in a migration of their own vendor only: an FTS5 table on SQLite, a tsvector
+column with a GIN (or RUM) index on PostgreSQL (search/migrations/0002_engine.py).
 """
 
 from __future__ import annotations

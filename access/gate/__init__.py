@@ -32,7 +32,8 @@ from .window import GrantStatus, grant_status, is_live, live_q
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "ACTION_RULES", "APPROVE", "CHANGE", "COPY", "CREATE", "Columns",
-    "DOWNLOAD", "Decision", "GRANT", "GRANTABLE", "GrantStatus", "Guarded", "LOG_ACTION", "NO_CONTENT_ROLES",
+    "DOWNLOAD", "Decision", "GRANT", "GRANTABLE", "GrantStatus", "Guarded", "LOG_ACTION",
+    "NO_CONTENT_ROLES",
     "VIEW", "VIEW_METADATA", "VIEW_PERSONAL", "belongs", "decide", "flags", "grant_status",
     "guard", "guarded_by_slug", "guarded_for", "is_live", "live_q", "require", "subject_of",
     "visible",

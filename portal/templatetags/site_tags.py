@@ -52,7 +52,8 @@ def language_links(context) -> SafeString:
     for code, name in settings.LANGUAGES:
         code_, name_ = escape(code), escape(gettext(name))
         if code == current:
-            parts.append(f'<span lang="{code_}" aria-current="true"><strong>{name_}</strong></span>')
+            parts.append(f'<span lang="{code_}" aria-current="true">'
+                         f'<strong>{name_}</strong></span>')
         else:
             parts.append(f'<a href="{escape(_language_url(code, prefix))}?next={escape(back)}" '
                          f'lang="{code_}" hreflang="{code_}" rel="nofollow">{name_}</a>')

@@ -161,6 +161,6 @@ class PostgresBackend(DatabaseBackend):
 
 def _rows_in_order(chosen: list[Ranked], alias: str) -> list[dict]:
     """The hit rows of `chosen`, in its order, each with its rank."""
-    rows = {row["id"]: row for row in
-            SearchEntry.objects.using(alias).filter(pk__in=[r.id for r in chosen]).values(*HIT_FIELDS)}
+    entries = SearchEntry.objects.using(alias).filter(pk__in=[r.id for r in chosen])
+    rows = {row["id"]: row for row in entries.values(*HIT_FIELDS)}
     return [{**rows[r.id], "rank": r.rank} for r in chosen if r.id in rows]
