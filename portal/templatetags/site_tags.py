@@ -43,14 +43,17 @@ def site_nav_items(context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> SafeString:
-    """Each interface language: the current one in bold, the others as plain links that come
-    back to this page (links, not a form: an anonymous page carries no CSRF token)."""
+    """Each interface language by its own name: the current one in bold, the others as plain
+    links that come back to this page (links, not a form: an anonymous page carries no CSRF
+    token)."""
     request = context.get("request")
     back = quote(request.get_full_path(), safe="/") if request is not None else "%2F"
     current, prefix = get_language(), get_script_prefix()
     parts = []
     for code, name in settings.LANGUAGES:
-        code_, name_ = escape(code), escape(gettext(name))
+        # each language by its own name (简体中文, English), untranslated, so that a reader
+        # finds the language they read whatever the page is in
+        code_, name_ = escape(code), escape(name)
         if code == current:
             parts.append(f'<span lang="{code_}" aria-current="true">'
                          f'<strong>{name_}</strong></span>')

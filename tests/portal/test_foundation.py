@@ -52,6 +52,18 @@ def test_english_is_available_as_a_second_language(client):
 
 
 @pytest.mark.django_db
+def test_the_language_links_name_each_language_in_itself_and_come_back_here(client):
+    for accept, current, other, code in (("zh-hans", "简体中文", "English", "en"),
+                                         ("en", "English", "简体中文", "zh-hans")):
+        html = client.get("/?q=a b&x=1", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        switch = html.split('class="language-switch"')[1].split("</nav>")[0]
+        assert f'aria-current="true"><strong>{current}</strong>' in switch
+        assert (f'<a href="/language/{code}/?next=/%3Fq%3Da%2520b%26x%3D1" '
+                f'lang="{code}" hreflang="{code}" rel="nofollow">{other}</a>') in switch
+        assert "英语" not in switch and "Simplified Chinese" not in switch
+
+
+@pytest.mark.django_db
 def test_wagtail_admin_asks_for_a_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302
