@@ -25,6 +25,7 @@ register = template.Library()
 
 @cache
 def _language_url(code: str, script_prefix: str) -> str:
+    """Reversed once per process; the script prefix (which reverse() reads) is in the key."""
     return reverse("portal:language", args=[code])
 
 

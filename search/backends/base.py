@@ -9,8 +9,9 @@
 (search.visibility.visible_entries, built from the access gate's selectors): a database
 backend adds its text match to that queryset, so the results, and the counts and facet
 counts (one statement for all of them, search.backends.summary), come from SQL over what the
-reader may see; Elasticsearch filters by the ids of the same queryset. Every backend keeps the SearchEntry rows (the catalogue of what is indexed,
-and what the visibility filter runs on); the engine part is theirs.
+reader may see; Elasticsearch filters by the ids of the same queryset. Every backend keeps
+the SearchEntry rows (the catalogue of what is indexed, and what the visibility filter runs
+on); the engine part is theirs.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from .base import FACET_COLUMNS, FACETS, MAX_PAGE, PER_PAGE, FacetValue
 FACET_LIMIT = 50
 #: the most matching entries a summary counts; at least this many: "10,000 or more"
 SUMMARY_LIMIT = MAX_PAGE * PER_PAGE
+NUMERIC_FACETS = {"unit", "year", "officer"}
 
 
 class Summary(NamedTuple):
@@ -44,7 +45,6 @@ class Summary(NamedTuple):
     cases: int      # distinct cases among them
     facets: dict[str, list[FacetValue]]
     exact: bool     # False: at least `total` entries match; the facets count `total` of them
-NUMERIC_FACETS = {"unit", "year", "officer"}
 
 
 def _facet_branch(name: str) -> str:
