@@ -44,8 +44,10 @@ class CatalogueEntry:
     record: Any          # the row it lists (for the access gate)
 
 
-def catalogue_entries(case, *, store=None) -> list[CatalogueEntry]:
-    """Every material of the case file in filing order, numbered within its volume."""
+def catalogue_entries(case, *, store=None, extents: bool = True) -> list[CatalogueEntry]:
+    """Every material of the case file in filing order, numbered within its volume.
+    ``extents=False`` leaves a document's page count out (``extent`` is then empty): it
+    opens each attached PDF, which only the printed catalogue needs."""
     kind = catalogue_for(case.opened_on).kind(case.kind)
     order = {code: index for index, code in enumerate(kind.stage_codes)}
     stage_names = {stage.code: stage.name for stage in kind.stages}
@@ -59,6 +61,11 @@ def catalogue_entries(case, *, store=None) -> list[CatalogueEntry]:
     for av in AVRecord.objects.filter(case=case).select_related("superseded_by") \
             .prefetch_related("evidence_notes").order_by("started_at", "id"):
         av_records.setdefault(av.stage, []).append(av)
+    # each row points at the case in hand: the access gate reads its unit and mark from it
+    for row in [*records, *(document.stage_record for held in documents.values()
+                            for document in held), *(av for held in av_records.values()
+                                                     for av in held)]:
+        row.case = case
 
     rows: list[tuple[str, Any, str, str, date | None, str, str]] = []
     for record in records:
@@ -66,7 +73,8 @@ def catalogue_entries(case, *, store=None) -> list[CatalogueEntry]:
         held = documents.get(record.pk, [])
         for document in held:
             rows.append((document.mark, document, document.doc_kind, document.doc_number,
-                         document.issued_on, _document_extent(document, store),
+                         document.issued_on,
+                         _document_extent(document, store) if extents else "",
                          _document_remark(document, stage_name)))
         if not held:
             rows.append((record.mark, record, f"{stage_name}环节记录", "", record.occurred_on,

@@ -116,3 +116,48 @@ def test_the_catalogue_embeds_the_cjk_font_and_is_the_same_each_time(archived_ca
     descendant = embedded[0].get("/DescendantFonts")
     descriptor = (descendant[0].get_object() if descendant else embedded[0])["/FontDescriptor"]
     assert "/FontFile2" in descriptor.get_object()
+
+
+def _volumes_one_by_one(case, actor) -> list[str]:
+    """What catalogue_volumes_for must answer, decided record by record with gate.decide."""
+    from access import gate
+
+    entries = catalogue_entries(case)
+    volumes = []
+    for volume in Volume.values:
+        listed = [entry for entry in entries if entry.volume == volume]
+        if volume == Volume.RESTRICTED and not listed:
+            continue
+        if all(gate.decide(actor, gate.VIEW, entry.record).allowed for entry in listed):
+            volumes.append(volume)
+    return volumes
+
+
+def test_the_volumes_a_reader_may_have_cost_the_same_queries_however_many_materials():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = a.complete_case()  # still open, so that materials can be added
+    readers = [case.actor, f.officer_user(roles=("officer",)), _allowed_reader(case),
+               f.officer_user(unit_code="jianguan", roles=("officer",))]
+
+    def more_materials(hour: int) -> None:
+        """Stage records with and without a document, recordings, a stricter one."""
+        for code in ("investigation", "statement_defence"):
+            record = f.stage(case, code, case.last_day)
+            f.signed_document(case, record, doc_kind="询问笔录")
+            f.stage(case, code, case.last_day)
+            f.recording(case, code, start=f.at(case.last_day, hour))
+        f.recording(case, "investigation", start=f.at(case.last_day, hour + 1), mark="personal")
+
+    counts = []
+    for hour in (12, 14):
+        more_materials(hour)
+        catalogue_volumes_for(case, readers[2])  # the reader's roles are read once, then kept
+        with CaptureQueriesContext(connection) as queries:
+            volumes = catalogue_volumes_for(case, readers[2])
+        counts.append(len(queries.captured_queries))
+        assert volumes == [Volume.MAIN]  # the new personal recordings have no grant
+        for reader in readers:
+            assert catalogue_volumes_for(case, reader) == _volumes_one_by_one(case, reader)
+    assert counts[0] == counts[1] <= 8
