@@ -20,6 +20,9 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from .entry_copies import triggers_ensure
+        from .fts_triggers import fts_triggers_ensure
 
         post_migrate.connect(triggers_ensure, sender=self,
                              dispatch_uid="casesearch:entry_copies_triggers")
+        post_migrate.connect(fts_triggers_ensure, sender=self,
+                             dispatch_uid="casesearch:fts_triggers")
