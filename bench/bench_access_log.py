@@ -19,6 +19,8 @@ It works in its own schema (bench_access_log) of that database and drops it at t
    through Django's test client) with its access-log line, against the same view with
    logging stubbed out and with an unchained log, 1 and 4 clients (processes). Targets:
    at least 0.85x of the page without logging, 0.8x of the page with an unchained log.
+   This page is synthetic and as small as a page can be: the line's worst case.
+   bench_record_page.py measures the portal's own case page the same way.
 """
 
 from __future__ import annotations

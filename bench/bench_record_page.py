@@ -241,7 +241,7 @@ def main() -> int:
             none_ratio = median["chained"] / median["none"]
             plain_ratio = median["chained"] / median["plain"]
             met &= none_ratio >= 0.85 and plain_ratio >= 0.8
-            figures = "  ".join(f"{kind} {median[kind]:6.0f}/s" for kind in KINDS)
+            figures = "  ".join(f"{kind} {median[kind]:6.1f}/s" for kind in KINDS)
             print(f"{clients} client{'s' if clients > 1 else ' '}: {figures}   "
                   f"chained/none {none_ratio:.2f} (target >= 0.85)  "
                   f"chained/plain {plain_ratio:.2f} (target >= 0.8)", flush=True)
