@@ -372,10 +372,13 @@ def _worker(kind: str, mode: str, seconds: float, ready, go, results) -> None:
     results.put(count)
 
 
-def run_clients(kind: str, mode: str, clients: int, seconds: float) -> float:
+def run_together(target, args: tuple, clients: int, seconds: float) -> float:
+    """Start `clients` processes of ``target(*args, seconds, ready, go, results)``; each
+    warms up, reports ready, waits for go, counts its requests for `seconds` and puts the
+    count in results. Returns the requests per second of all of them together."""
     context = multiprocessing.get_context("spawn")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
-    workers = [context.Process(target=_worker, args=(kind, mode, seconds, ready, go, results))
+    workers = [context.Process(target=target, args=(*args, seconds, ready, go, results))
                for _ in range(clients)]
     for worker in workers:
         worker.start()
@@ -385,7 +388,13 @@ def run_clients(kind: str, mode: str, clients: int, seconds: float) -> float:
     total = sum(results.get(timeout=seconds + 120) for _ in workers)
     for worker in workers:
         worker.join()
+        if worker.exitcode:
+            sys.exit(f"a client process failed (exit code {worker.exitcode})")
     return total / seconds
+
+
+def run_clients(kind: str, mode: str, clients: int, seconds: float) -> float:
+    return run_together(_worker, (kind, mode), clients, seconds)
 
 
 def bench_concurrency(mode: str, kinds: list[str], clients_list: list[int], seconds: float,

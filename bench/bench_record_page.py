@@ -147,22 +147,9 @@ def _worker(url: str, kind: str, path: str, seconds: float, ready, go, results) 
 
 
 def run_clients(url: str, kind: str, path: str, clients: int, seconds: float) -> float:
-    context = multiprocessing.get_context("spawn")
-    ready, results, go = context.Queue(), context.Queue(), context.Event()
-    workers = [context.Process(target=_worker, args=(url, kind, path, seconds, ready, go,
-                                                      results))
-               for _ in range(clients)]
-    for worker in workers:
-        worker.start()
-    for _ in workers:
-        ready.get(timeout=120)
-    go.set()
-    total = sum(results.get(timeout=seconds + 120) for _ in workers)
-    for worker in workers:
-        worker.join()
-        if worker.exitcode:
-            sys.exit(f"a {kind} client failed (exit code {worker.exitcode})")
-    return total / seconds
+    from bench_access_log import run_together
+
+    return run_together(_worker, (url, kind, path), clients, seconds)
 
 
 def check(kind: str, path: str, number: str) -> None:
