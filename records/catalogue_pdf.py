@@ -62,9 +62,9 @@ def catalogue_entries(case, *, store=None, extents: bool = True) -> list[Catalog
             .prefetch_related("evidence_notes").order_by("started_at", "id"):
         av_records.setdefault(av.stage, []).append(av)
     # each row points at the case in hand: the access gate reads its unit and mark from it
-    for row in [*records, *(document.stage_record for held in documents.values()
-                            for document in held), *(av for held in av_records.values()
-                                                     for av in held)]:
+    documents_records = [document.stage_record for held in documents.values() for document in held]
+    all_recordings = [av for held in av_records.values() for av in held]
+    for row in (*records, *documents_records, *all_recordings):
         row.case = case
 
     rows: list[tuple[str, Any, str, str, date | None, str, str]] = []
