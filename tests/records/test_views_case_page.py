@@ -170,3 +170,55 @@ def test_a_reader_who_sees_only_metadata_is_led_to_the_request_form_for_that_cas
     form = client.get(link)
     assert form.status_code == 200
     assert sealed.number in form.content.decode()
+
+
+def _page_queries(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_case_page_costs_the_same_queries_however_many_materials_the_file_holds(client):
+    """No query per stage record, document or recording (the catalogue volumes the reader
+    may have are decided in one batch per model), and the reader's grants on the case are
+    read once for the page's three case decisions."""
+    case = factories.penalty_case()
+    login(client, case.actor)
+    url = f"/cases/{case.pk}/"
+
+    def more_materials(day: date) -> None:
+        for code in ("investigation", "statement_defence"):
+            record = factories.stage(case, code, day)
+            factories.signed_document(case, record, doc_kind="询问笔录")
+            factories.stage(case, code, day)
+            factories.recording(case, code, start=factories.at(day, 10))
+
+    counts = []
+    for day in (date(2026, 3, 3), date(2026, 3, 4)):
+        more_materials(day)
+        client.get(url)  # a first read after a change may fill caches
+        queries = _page_queries(client, url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_readers_grants_on_the_case_are_read_once_for_its_three_decisions(rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from records.views.common import case_for
+
+    case = factories.penalty_case()
+    request = rf.get(f"/cases/{case.pk}/")
+    request.user = case.actor
+    request.session = {}
+    case_for(request, case.pk)  # the reader's roles are read once, then kept
+    with CaptureQueriesContext(connection) as queries:
+        access = case_for(request, case.pk)
+    assert access.metadata.allowed and access.content.allowed and access.change.allowed
+    grant_reads = [query for query in queries.captured_queries
+                   if "records_caseuserpermission" in query["sql"]]
+    assert len(grant_reads) == 1
