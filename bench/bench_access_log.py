@@ -372,10 +372,10 @@ def _worker(kind: str, mode: str, seconds: float, ready, go, results) -> None:
     results.put(count)
 
 
-def run_together(target, args: tuple, clients: int, seconds: float) -> float:
+def run_together(target, args: tuple, clients: int, seconds: float) -> list:
     """Start `clients` processes of ``target(*args, seconds, ready, go, results)``; each
-    warms up, reports ready, waits for go, counts its requests for `seconds` and puts the
-    count in results. Returns the requests per second of all of them together."""
+    warms up, reports ready, waits for go, works for `seconds` and puts what it measured
+    in results. Returns those, one per process."""
     context = multiprocessing.get_context("spawn")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     workers = [context.Process(target=target, args=(*args, seconds, ready, go, results))
@@ -385,16 +385,16 @@ def run_together(target, args: tuple, clients: int, seconds: float) -> float:
     for _ in workers:
         ready.get(timeout=120)
     go.set()
-    total = sum(results.get(timeout=seconds + 120) for _ in workers)
+    measured = [results.get(timeout=seconds + 120) for _ in workers]
     for worker in workers:
         worker.join()
         if worker.exitcode:
             sys.exit(f"a client process failed (exit code {worker.exitcode})")
-    return total / seconds
+    return measured
 
 
 def run_clients(kind: str, mode: str, clients: int, seconds: float) -> float:
-    return run_together(_worker, (kind, mode), clients, seconds)
+    return sum(run_together(_worker, (kind, mode), clients, seconds)) / seconds
 
 
 def bench_concurrency(mode: str, kinds: list[str], clients_list: list[int], seconds: float,
