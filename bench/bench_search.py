@@ -49,7 +49,7 @@ import pg_scratch  # bench/pg_scratch.py (the script's folder is on sys.path)
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
-BENCH_DB = "bench_search"
+BENCH_DB = os.environ.get("BENCH_SEARCH_DB", "bench_search")  # another name: a second copy
 
 
 def bench_url() -> str:
@@ -229,6 +229,99 @@ def backend_ranked(conn, tsquery: str, condition: str, params: list, per_page: i
     return [row.id for row in first[:per_page]]
 
 
+CHAMPION_DDL = [
+    """CREATE TABLE IF NOT EXISTS champion_term (id bigserial PRIMARY KEY, term text UNIQUE NOT NULL,
+        cut_rank real NOT NULL, cut_date date, cut_entry_id bigint NOT NULL,
+        built_at timestamptz NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS champion_entry (id bigserial PRIMARY KEY,
+        term_id bigint NOT NULL REFERENCES champion_term, entry_id bigint NOT NULL,
+        rank real NOT NULL, date date, UNIQUE (term_id, entry_id))""",
+    "CREATE INDEX IF NOT EXISTS champion_order ON champion_entry "
+    "(term_id, rank, date DESC, entry_id DESC)",
+    "CREATE INDEX IF NOT EXISTS champion_entry_id ON champion_entry (entry_id)",
+]
+
+
+def champion_tables():
+    from search.backends.champions import Tables
+
+    return Tables(entries="entry", terms="champion_term", lists="champion_entry")
+
+
+def champions_install(conn) -> None:
+    """The backend's champion lists on the generated table: the tables as the app's models
+    make them (search/models.py), and search.backends.champions' own column and triggers.
+    Lists left by an earlier run are dropped, so that every run builds and times them."""
+    from search.backends.champions import query_column_sql, trigger_sql
+
+    tables = champion_tables()
+    for statement in [*CHAMPION_DDL, query_column_sql(tables), *trigger_sql(tables)]:
+        conn.execute(statement)
+    conn.execute("DELETE FROM champion_entry")
+    conn.execute("DELETE FROM champion_term")
+
+
+def champion_build(conn, term: str) -> tuple[float, int | None]:
+    """search.backends.champions.build on the generated table: (ms, rows listed)."""
+    from search.backends import champions
+
+    start = time.perf_counter()
+    with conn.transaction(), conn.cursor() as cursor:
+        rows = champions.build(cursor, term, tables=champion_tables())
+    return (time.perf_counter() - start) * 1000, rows
+
+
+def champion_ranked(conn, term: str, condition: str, params: list, per_page: int = 20):
+    """Page 1 by relevance as the backend takes it for a one-word query with a champion list
+    (search/backends/database.py _champion_page): the list's rows in order, checked against
+    the reader's condition a chunk at a time; the window (backend_ranked) when the list holds
+    fewer than a page the reader may see. Returns (the page's ids, whether the list answered)."""
+    from search.backends import champions
+
+    def visible(ids):
+        return {row[0] for row in conn.execute(
+            f"SELECT id FROM entry WHERE id = ANY(%s) AND {condition}", [ids, *params])}
+
+    with conn.cursor() as cursor:
+        listed = champions.page(cursor, term, per_page, visible, champion_tables())
+    if listed is None:
+        return backend_ranked(conn, f"'{term}'", condition, params, per_page), False
+    return [row.id for row in listed], True
+
+
+def champion_writes(conn, rows: int = 500) -> dict[str, float]:
+    """ms per entry written (insert, update of the tokens, delete) with the champion
+    triggers and without them, on `rows` copies of existing entries under new ids; each run
+    rolled back."""
+    import psycopg
+
+    tables = champion_tables()
+    names = [f"{tables.entries}_champions_{n}" for n in ("add", "change", "remove")]
+    figures = {}
+    for label, enabled in (("with lists", True), ("without", False)):
+        for name in names:
+            conn.execute(f"ALTER TABLE entry {'ENABLE' if enabled else 'DISABLE'} "
+                         f"TRIGGER {name}")
+        steps = {
+            "insert": ("INSERT INTO entry (id, case_id, unit_id, mark, date, tokens) "
+                       "SELECT id + 100000000, case_id, unit_id, mark, date, tokens "
+                       f"FROM entry WHERE id <= {rows}"),
+            "update": f"UPDATE entry SET tokens = tokens || ' 补正' WHERE id > 100000000",
+            "delete": "DELETE FROM entry WHERE id > 100000000",
+        }
+        try:
+            with conn.transaction():
+                for step, sql in steps.items():
+                    start = time.perf_counter()
+                    conn.execute(sql)
+                    figures[f"{step} {label}"] = (time.perf_counter() - start) * 1000 / rows
+                raise psycopg.Rollback()
+        finally:
+            for name in names:
+                conn.execute(f"ALTER TABLE entry ENABLE TRIGGER {name}")
+    return figures
+
+
 def timed_call(function, iterations) -> tuple[float, float]:
     times = []
     for _ in range(iterations):
@@ -272,11 +365,14 @@ def bench_queries(cases: int, iterations: int, seed: int) -> None:
         readers = {"narrow": ("case_id = ANY(%s)", [narrow]),
                    "broad": ("mark IN ('public', 'internal')", [])}
         order = "vector <=> q" if engine == "rum" else "ts_rank(vector, q) DESC"
+        if engine == "rum":
+            from search.backends.champions import LIST_FROM
+            champions_install(conn)
         print(f"\n3. queries ({engine}), p50/p95 ms over {iterations} runs each")
         print(f"   {'band':12} {'query':26} {'count':>13} {'newest20 narrow':>16} "
               f"{'newest20 broad':>15} {'matches first':>15} {'ranked20 broad':>15} "
-              f"{'backend ranked':>15}")
-        verdicts = []
+              f"{'window ranked':>15} {'backend ranked':>15} {'narrow ranked':>15}")
+        verdicts, builds = [], []
         for band, items in queries.items():
             for label, tsquery in items:
                 count = timed(conn, "SELECT count(*) FROM entry WHERE vector @@ %s::tsquery",
@@ -309,9 +405,26 @@ def bench_queries(cases: int, iterations: int, seed: int) -> None:
                 row.append(f"{ranked[0]:5.1f}/{ranked[1]:6.1f}")
                 if engine == "rum":
                     condition, params = readers["broad"]
-                    backend = timed_call(lambda: backend_ranked(conn, tsquery, condition, params),
-                                         iterations)
+                    window = timed_call(lambda: backend_ranked(conn, tsquery, condition, params),
+                                        iterations)
+                    row.append(f"{window[0]:5.1f}/{window[1]:6.1f}")
+                    backend = window
+                    if band in ("rare", "middling", "frequent") and matches >= LIST_FROM:
+                        # one word with LIST_FROM matches or more for the reader: the backend
+                        # builds its champion list on the first search, then reads the list
+                        built_ms, listed = champion_build(conn, label)
+                        builds.append((label, built_ms, listed))
+                        page, answered = champion_ranked(conn, label, condition, params)
+                        same = page == backend_ranked(conn, tsquery, condition, params)
+                        builds[-1] += (answered, same)
+                        backend = timed_call(
+                            lambda: champion_ranked(conn, label, condition, params), iterations)
                     row.append(f"{backend[0]:5.1f}/{backend[1]:6.1f}")
+                    narrow_condition, narrow_params = readers["narrow"]
+                    narrow = timed_call(lambda: champion_ranked(
+                        conn, label, narrow_condition, narrow_params), iterations) \
+                        if band in ("rare", "middling", "frequent") else None
+                    row.append(f"{narrow[0]:5.1f}/{narrow[1]:6.1f}" if narrow else "-")
                 if band == "frequent":
                     verdicts.append(("frequent ranked < 75 ms", "broad", label, ranked[1] < 75))
                     if engine == "rum":
@@ -319,6 +432,17 @@ def bench_queries(cases: int, iterations: int, seed: int) -> None:
                                          backend[1] < 75))
                 print(f"   {band:12} {label[:24]:26} " + " ".join(f"{c:>15}" for c in row))
         print("   (* timed once: the backend runs \"matches first\" for <= 2,000 matches)")
+        for label, built_ms, listed, answered, same in builds:
+            print(f"   champion list {label}: built in {built_ms:.0f} ms, {listed} rows; page 1 "
+                  f"{'from the list' if answered else 'from the window'}, "
+                  f"{'the same as' if same else 'DIFFERENT FROM'} the window's page")
+        if engine == "rum":
+            writes = champion_writes(conn)
+            print("   writes, ms per entry, with the lists of "
+                  f"{len(builds)} words / without: " + ", ".join(
+                      f"{step} {writes[step + ' with lists']:.2f} / "
+                      f"{writes[step + ' without']:.2f}"
+                      for step in ("insert", "update", "delete")))
         failed = [v for v in verdicts if not v[3]]
         print(f"   targets met: {len(verdicts) - len(failed)}/{len(verdicts)}")
         for band, reader, label, _ in failed:

@@ -102,3 +102,46 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class RealField(models.FloatField):
+    """A 4-byte float, the type of RUM's distance: a rank stored as a double would not equal
+    the same rank read back from ``vector <=> query`` through the driver (11.238874435 against
+    11.238874), and a list's cut is compared with both."""
+
+    def db_type(self, connection):
+        return "real"
+
+
+class ChampionTerm(models.Model):
+    """A frequent term whose best entries by relevance are kept in a list, and the list's cut
+    (search.backends.champions). PostgreSQL with RUM only; the table has one more column
+    there, ``query`` (the term as a tsquery), added with the triggers that keep the lists."""
+
+    term = models.CharField(max_length=100, unique=True)
+    cut_rank = RealField()
+    cut_date = models.DateField(null=True)
+    cut_entry_id = models.BigIntegerField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class ChampionEntry(models.Model):
+    """An entry in a term's list: its rank for the term and its date, the page's order."""
+
+    term = models.ForeignKey(ChampionTerm, on_delete=models.CASCADE, related_name="entries",
+                             db_index=False)  # the order index below leads with it
+    # the triggers remove it with its entry (no constraint: TRUNCATE and the bulk writes of
+    # the index stay as they are)
+    entry = models.ForeignKey(SearchEntry, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+")
+    rank = RealField()
+    date = models.DateField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "entry"],
+                                               name="casesearch_champion_once_per_term")]
+        indexes = [models.Index(fields=["term", "rank", "-date", "-entry"],
+                                name="casesearch_champion_order")]

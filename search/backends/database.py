@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
+from . import champions
 from .base import HIT_FIELDS, Results, SearchBackend, hits_from_rows
 from .rank_window import Ranked, split_window
 from .summary import search_summary
@@ -64,7 +65,7 @@ class DatabaseBackend(SearchBackend):
             total, cases, facet_counts = matching.count(), 0, {}
         offset = (page - 1) * per_page
         if sort == "relevance" and parsed:
-            rows = self._ranked_rows(matching, parsed, offset, per_page)
+            rows = self._ranked_rows(matching, parsed, offset, per_page, total=total)
             return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page,
                            total_exact=exact)
         ordered = matching.order_by("-date", "-id")
@@ -78,8 +79,10 @@ class DatabaseBackend(SearchBackend):
         return Results(hits_from_rows(rows), total, cases, facet_counts, page, per_page,
                        total_exact=exact)
 
-    def _ranked_rows(self, matching: QuerySet, parsed, offset: int, per_page: int) -> list:
-        """The page's rows by (rank, date DESC, id DESC), each with its rank."""
+    def _ranked_rows(self, matching: QuerySet, parsed, offset: int, per_page: int, *,
+                     total: int = 0) -> list:
+        """The page's rows by (rank, date DESC, id DESC), each with its rank (`total`: the
+        reader's count of matches, as far as the summary counted)."""
         ordered = self._ranked(matching, parsed)
         return list(ordered.values(*HIT_FIELDS, "rank")[offset:offset + per_page])
 
@@ -124,14 +127,19 @@ class PostgresBackend(DatabaseBackend):
         return scoped.filter(RawSQL(f"{TABLE}.vector @@ %s::tsquery", [_tsquery(parsed)],
                                     output_field=BooleanField()))
 
-    def _ranked_rows(self, matching, parsed, offset, per_page):
-        """With RUM: the page from a window of the first rows in the index's own order, and
-        when rows of the window's last rank are still wanted, those rows newest first
+    def _ranked_rows(self, matching, parsed, offset, per_page, *, total=0):
+        """With RUM: a one-word query's page from the word's champion list when it has one
+        (made here once a reader finds LIST_FROM matches; search.backends.champions); else
+        the page from a window of the first rows in the index's own order, and when rows of
+        the window's last rank are still wanted, those rows newest first
         (search.backends.rank_window)."""
         alias = matching.db
         if not _rum_index(alias):
             return super()._ranked_rows(matching, parsed, offset, per_page)
         want = offset + per_page
+        listed = _champion_page(matching, parsed, want, total)
+        if listed is not None:
+            return _rows_in_order(listed[offset:want], alias)
         asked = max(RANK_WINDOW, 2 * want + per_page)
         query = _tsquery(parsed)
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
@@ -157,6 +165,29 @@ class PostgresBackend(DatabaseBackend):
                                   select_params=[query]).order_by("rank", "-date", "-id")
         return matching.extra(select={"rank": f"-ts_rank({TABLE}.vector, %s::tsquery)"},
                               select_params=[query]).order_by("rank", "-date", "-id")
+
+
+def _champion_page(matching, parsed, want: int, total: int) -> list[Ranked] | None:
+    """The first `want` rows by relevance from the query's champion list, building the list
+    first when the query is one frequent word without one; None when the list cannot answer."""
+    tokens = [token for alternative in parsed for term in alternative for token in term]
+    if len(tokens) != 1 or want > champions.SIZE:
+        return None
+    alias = matching.db
+
+    def visible(ids):
+        return set(matching.filter(pk__in=ids).values_list("id", flat=True))
+
+    with connections[alias].cursor() as cursor:
+        listed = champions.page(cursor, tokens[0], want, visible)
+        if listed is not None or total < champions.LIST_FROM:
+            return listed
+        try:
+            with transaction.atomic(using=alias):
+                built = champions.build(cursor, tokens[0])
+        except OperationalError:  # the entries' writers held their lock too long
+            return None
+        return champions.page(cursor, tokens[0], want, visible) if built else None
 
 
 def _rows_in_order(chosen: list[Ranked], alias: str) -> list[dict]:
