@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 from django.db import transaction
 
 from .backends import get_backend
+from .backends.champions import trim_lists
 from .backends.rows import entry_digest
 from .documents import (
     IndexDocument,
@@ -168,6 +169,7 @@ def index_everything(*, batch: int = 500, clear: bool = False,
             .exclude(case_id__in=Case.objects.values("pk")).values_list("key", flat=True)
         run.removed = backend.delete(list(stale))
         run.pages = _index_pages(backend)
+        trim_lists()  # the champion lists that new entries have grown (PostgreSQL)
 
     if clear:
         with backend.rebuilding():

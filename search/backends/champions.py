@@ -169,23 +169,46 @@ def page(cursor, term: str, want: int, visible, tables: Tables = APP) -> list[Ra
 
 # --- building -------------------------------------------------------------------------------
 
-def build(cursor, term: str, *, tables: Tables = APP, size: int = SIZE,
-          lock_timeout: str = LOCK_TIMEOUT) -> int | None:
-    """Make the term's list (module docstring), inside the caller's transaction. Returns the
-    number of rows listed, or None when the term had a list already or has no match. Raises
-    the database's lock-timeout error when the entries' writers did not let go in time."""
+def listed_count(cursor, term: str, tables: Tables = APP) -> int | None:
+    """How many rows the term's list holds; None when it has no list."""
+    cursor.execute(f"SELECT count(c.id), t.id FROM {tables.terms} t LEFT JOIN {tables.lists} c "
+                   f"ON c.term_id = t.id WHERE t.term = %s GROUP BY t.id", [term])
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _lock(cursor, tables: Tables, lock_timeout: str | None) -> None:
+    """The entries' writers finished, and held off until the caller's transaction ends."""
+    cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout or LOCK_TIMEOUT}'")
+    cursor.execute(f"LOCK TABLE {tables.entries} IN SHARE MODE")
+
+
+def build(cursor, term: str, *, tables: Tables = APP, size: int | None = None,
+          lock_timeout: str | None = None) -> int | None:
+    """Make the term's list (module docstring), inside the caller's transaction; a list that
+    deleted entries have left with fewer than half `size` rows is made again. Returns the
+    number of rows listed, or None when the term's list stands or the term has no match.
+    Raises the database's lock-timeout error when the entries' writers did not let go in
+    time. `size` and `lock_timeout` default to SIZE and LOCK_TIMEOUT."""
+    size = size or SIZE
+    enough = size // 2
+    if (listed_count(cursor, term, tables) or 0) >= enough:  # without taking the lock
+        return None
     e = tables.entries
     query = term_query(term)
-    cursor.execute(f"SET LOCAL lock_timeout = '{lock_timeout}'")
-    cursor.execute(f"LOCK TABLE {e} IN SHARE MODE")
-    if term_id(cursor, term, tables) is not None:
-        return None
+    _lock(cursor, tables, lock_timeout)
+    if (count := listed_count(cursor, term, tables)) is not None:
+        if count >= enough:
+            return None
+        cursor.execute(f"DELETE FROM {tables.lists} WHERE term_id = %s",
+                       [term_id(cursor, term, tables)])
+        cursor.execute(f"DELETE FROM {tables.terms} WHERE term = %s", [term])
     cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
     cursor.execute(f"SELECT id, vector <=> q, date FROM {e}, CAST(%s AS tsquery) q "
                    f"WHERE vector @@ q ORDER BY vector <=> q LIMIT %s", [query, size])
     window = [Ranked(*row) for row in cursor.fetchall()]
     first, open_rank = split_window(window, asked=size)
-    if open_rank is not None and len(first) < size // 2:
+    if open_rank is not None and len(first) < enough:
         cursor.execute(f"SELECT id, date FROM {e}, CAST(%s AS tsquery) q WHERE vector @@ q "
                        f"AND (vector <=> q) = %s::real ORDER BY date DESC, id DESC LIMIT %s",
                        [query, open_rank, size - len(first)])
@@ -202,6 +225,44 @@ def build(cursor, term: str, *, tables: Tables = APP, size: int = SIZE,
                    [new_id, [r.id for r in first], [r.rank for r in first],
                     [r.date for r in first]])
     return len(first)
+
+
+def trim(cursor, *, tables: Tables = APP, size: int | None = None,
+         lock_timeout: str | None = None) -> int:
+    """Lists that new entries have grown past twice `size` cut back to `size` rows, inside
+    the caller's transaction: the cut moves up to the size-th row and the rows after it
+    leave, which keeps the invariant (every entry at or before the new cut was at or before
+    the old one, so it is in the list). Returns the number of lists cut."""
+    cursor.execute(f"SELECT term_id FROM {tables.lists} GROUP BY term_id "
+                   f"HAVING count(*) > %s", [2 * size])
+    grown = [row[0] for row in cursor.fetchall()]
+    if not grown:
+        return 0
+    _lock(cursor, tables, lock_timeout)
+    for grown_id in grown:
+        last = listed(cursor, grown_id, 1, size - 1, tables)[0]
+        cursor.execute(f"UPDATE {tables.terms} SET cut_rank = %s::real, cut_date = %s, "
+                       f"cut_entry_id = %s WHERE id = %s",
+                       [last.rank, last.date, last.id, grown_id])
+        cursor.execute(f"DELETE FROM {tables.lists} c USING {tables.terms} t "
+                       f"WHERE t.id = %s AND c.term_id = t.id AND NOT "
+                       f"{_fits('c.rank', 'c.date', 'c.entry_id', 't')}", [grown_id])
+    return len(grown)
+
+
+def trim_lists(using: str = "default") -> int:
+    """``trim`` on the portal's database, where champion lists are kept (PostgreSQL with RUM);
+    run by ``reindex``. Gives up, cutting nothing, if the entries' writers hold on."""
+    from django.db import OperationalError, connections, transaction
+
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return 0
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            return trim(cursor)
+    except OperationalError:
+        return 0
 
 
 # --- installing -----------------------------------------------------------------------------

@@ -195,3 +195,29 @@ def test_a_word_with_few_matches_gets_no_list(backend):
     results = backend.search(Query(text="听证告知"), visible=SearchEntry.objects.all(),
                              facets=())
     assert len(results.hits) == 1 and not ChampionTerm.objects.exists()
+
+
+def test_a_list_that_deletions_have_emptied_is_made_again(backend):
+    backend.search(Query(text=WORD), visible=SearchEntry.objects.all(), facets=())
+    first = ChampionTerm.objects.get(term=WORD)
+    listed = assert_list_exact(backend)
+    backend.delete([SearchEntry.objects.get(id=row.id).key for row in listed[:-10]])
+    assert ChampionEntry.objects.filter(term=first).count() == 10  # fewer than a page
+    results = backend.search(Query(text=WORD), visible=SearchEntry.objects.all(), facets=())
+    assert [hit.entry_id for hit in results.hits] == [r.id for r in full_sort(backend)[:20]]
+    again = ChampionTerm.objects.get(term=WORD)
+    assert again.pk != first.pk and len(assert_list_exact(backend)) >= SIZE // 2
+
+
+def test_a_list_grown_past_twice_its_size_is_cut_back_and_stays_exact(backend):
+    build(size=5)  # the five newest of the 30 entries that hold the word three times
+    assert len(assert_list_exact(backend)) == 5
+    # 20 newer entries of that rank go in
+    backend.index_documents([doc(400 + n, copies=3, day=date(2026, 7, 1)) for n in range(20)])
+    grown = assert_list_exact(backend)
+    assert len(grown) == 25
+    with connection.cursor() as cursor:
+        assert champions.trim(cursor, size=5) == 1
+    assert assert_list_exact(backend) == grown[:5]
+    backend.index_documents([doc(500, copies=3, day=date(2026, 8, 1))])
+    assert assert_list_exact(backend)[0].id == SearchEntry.objects.get(key="stage:500").id
