@@ -22,10 +22,11 @@ visible matches of all: an entry the reader may see that is not in the list come
 them. When fewer are, the list cannot answer and the caller takes the RUM window
 (search.backends.rank_window). A narrow reader, or a page deep past the list, lands there.
 
-**Building** (``build``): one RUM window of ``SIZE`` rows in the index's order over every
+**Building** (``build``): one RUM window of ``WINDOW`` × ``SIZE`` rows in the index's order over every
 match (not the reader's): the rows that rank strictly better than the window's last rank are
-complete (rank_window.split_window); if they are fewer than half the window, rows of that last
-rank are added newest first. The cut is the last row taken. It runs under a SHARE lock on the
+complete (rank_window.split_window), and so is any first part of them in key order; the list
+is the first ``SIZE``. If fewer than ``LEAST`` are complete, rows of the last rank are added
+newest first. The cut is the last row taken. It runs under a SHARE lock on the
 entries, which waits for the transactions writing entries to finish and holds new ones off
 until the list is committed: no entry can be written between the window's snapshot and the
 triggers seeing the new term. The lock is waited for ``LOCK_TIMEOUT`` at most; if it is not
@@ -39,10 +40,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rank_window import Ranked, split_window, tie_break_key
+from .rank_window import Ranked, split_window
 
-#: rows in a list when it is built (at 1,000,000 cases: a window as long as the backend's own)
+#: the most rows a list is built with
 SIZE = 1000
+#: rows asked of RUM when a list is built, as a multiple of its size: RUM sorts every match
+#: first whatever the limit (about 270 ms for a term in 400,000 of 1,000,000 cases, for
+#: 1,000 rows or 4,000), and its ranks tie a lot, so a long window leaves more rows complete
+#: (at 1,000,000 cases 277 of 1,000 for 结论; 1,297 of 4,000 for 交叉口)
+WINDOW = 4
+#: the fewest rows a list is built with: below, rows of the window's last rank are added
+#: newest first (a statement that ranks every match: 2-5 s at 1,000,000 cases). A list
+#: that deleted entries leave with fewer than half this is made again.
+LEAST = 100
 #: a term gets a list once a reader's search finds at least this many matches for it
 LIST_FROM = 5000
 #: how long a build waits for the entries' writers before giving up (the reader then reads
@@ -186,36 +196,38 @@ def _lock(cursor, tables: Tables, lock_timeout: str | None) -> None:
 def build(cursor, term: str, *, tables: Tables = APP, size: int | None = None,
           lock_timeout: str | None = None) -> int | None:
     """Make the term's list (module docstring), inside the caller's transaction; a list that
-    deleted entries have left with fewer than half `size` rows is made again. Returns the
+    deleted entries have left with fewer than LEAST // 2 rows is made again. Returns the
     number of rows listed, or None when the term's list stands or the term has no match.
     Raises the database's lock-timeout error when the entries' writers did not let go in
     time. `size` and `lock_timeout` default to SIZE and LOCK_TIMEOUT."""
     size = size or SIZE
-    enough = size // 2
-    if (listed_count(cursor, term, tables) or 0) >= enough:  # without taking the lock
+    least = min(LEAST, size)
+    if (listed_count(cursor, term, tables) or 0) >= least // 2:  # without taking the lock
         return None
     e = tables.entries
     query = term_query(term)
     _lock(cursor, tables, lock_timeout)
     if (count := listed_count(cursor, term, tables)) is not None:
-        if count >= enough:
+        if count >= least // 2:
             return None
         cursor.execute(f"DELETE FROM {tables.lists} WHERE term_id = %s",
                        [term_id(cursor, term, tables)])
         cursor.execute(f"DELETE FROM {tables.terms} WHERE term = %s", [term])
+    asked = WINDOW * size
     cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
     cursor.execute(f"SELECT id, vector <=> q, date FROM {e}, CAST(%s AS tsquery) q "
-                   f"WHERE vector @@ q ORDER BY vector <=> q LIMIT %s", [query, size])
+                   f"WHERE vector @@ q ORDER BY vector <=> q LIMIT %s", [query, asked])
     window = [Ranked(*row) for row in cursor.fetchall()]
-    first, open_rank = split_window(window, asked=size)
-    if open_rank is not None and len(first) < enough:
+    first, open_rank = split_window(window, asked=asked)
+    first = first[:size]
+    if open_rank is not None and len(first) < least:
         cursor.execute(f"SELECT id, date FROM {e}, CAST(%s AS tsquery) q WHERE vector @@ q "
                        f"AND (vector <=> q) = %s::real ORDER BY date DESC, id DESC LIMIT %s",
                        [query, open_rank, size - len(first)])
         first += [Ranked(id, open_rank, day) for id, day in cursor.fetchall()]
     if not first:
         return None
-    cut = max(first, key=tie_break_key)
+    cut = first[-1]
     cursor.execute(f"INSERT INTO {tables.terms} (term, cut_rank, cut_date, cut_entry_id, "
                    f"built_at) VALUES (%s, %s::real, %s, %s, now()) RETURNING id",
                    [term, cut.rank, cut.date, cut.id])
