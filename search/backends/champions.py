@@ -244,7 +244,9 @@ def trim(cursor, *, tables: Tables = APP, size: int | None = None,
     """Lists that new entries have grown past twice `size` cut back to `size` rows, inside
     the caller's transaction: the cut moves up to the size-th row and the rows after it
     leave, which keeps the invariant (every entry at or before the new cut was at or before
-    the old one, so it is in the list). Returns the number of lists cut."""
+    the old one, so it is in the list). Returns the number of lists cut. `size` and
+    `lock_timeout` default to SIZE and LOCK_TIMEOUT."""
+    size = size or SIZE
     cursor.execute(f"SELECT term_id FROM {tables.lists} GROUP BY term_id "
                    f"HAVING count(*) > %s", [2 * size])
     grown = [row[0] for row in cursor.fetchall()]

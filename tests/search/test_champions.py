@@ -223,3 +223,20 @@ def test_a_list_grown_past_twice_its_size_is_cut_back_and_stays_exact(backend):
     assert assert_list_exact(backend) == grown[:5]
     backend.index_documents([doc(500, copies=3, day=date(2026, 8, 1))])
     assert assert_list_exact(backend)[0].id == SearchEntry.objects.get(key="stage:500").id
+
+
+def test_reindex_cuts_back_the_lists_it_finds_grown(backend, monkeypatch):
+    from search import indexing
+
+    build(size=5)
+    backend.index_documents([doc(400 + n, copies=3, day=date(2026, 7, 1)) for n in range(20)])
+    assert ChampionEntry.objects.count() == 25
+    monkeypatch.setattr(champions, "SIZE", 5)
+    assert champions.trim_lists() == 1
+    assert ChampionEntry.objects.count() == 5
+    assert_list_exact(backend)
+    # reindex calls it
+    calls = []
+    monkeypatch.setattr(indexing, "trim_lists", lambda: calls.append(1))
+    indexing.index_everything(workers=0)
+    assert calls == [1]
