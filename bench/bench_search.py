@@ -239,8 +239,8 @@ def backend_ranked(conn, tsquery: str, condition: str, params: list, per_page: i
 
 
 CHAMPION_DDL = [
-    """CREATE TABLE IF NOT EXISTS champion_term (id bigserial PRIMARY KEY, term text UNIQUE NOT NULL,
-        cut_rank real NOT NULL, cut_date date, cut_entry_id bigint NOT NULL,
+    """CREATE TABLE IF NOT EXISTS champion_term (id bigserial PRIMARY KEY,
+        term text UNIQUE NOT NULL, cut_rank real NOT NULL, cut_date date, cut_entry_id bigint NOT NULL,
         built_at timestamptz NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS champion_entry (id bigserial PRIMARY KEY,
         term_id bigint NOT NULL REFERENCES champion_term, entry_id bigint NOT NULL,

@@ -7,8 +7,8 @@ distance ``vector <=> query``, smaller is better.
 
 **The invariant.** A listed term has a cut, which is a key (rank, date, entry id). Its list
 holds exactly the entries that match the term and whose key comes at or before the cut. The
-cut is set when the list is built and never moves; the triggers on the entries keep the rest,
-in the statement that changes an entry:
+cut is set when the list is built, and only ``trim`` moves it (up); the triggers on the
+entries keep the rest, in the statement that changes an entry:
 
 - insert: the entry goes in when it matches the term and its key is at or before the cut;
 - update of its tokens (vector) or its date: it leaves, then goes in again on the same test;
@@ -22,15 +22,19 @@ visible matches of all: an entry the reader may see that is not in the list come
 them. When fewer are, the list cannot answer and the caller takes the RUM window
 (search.backends.rank_window). A narrow reader, or a page deep past the list, lands there.
 
-**Building** (``build``): one RUM window of ``WINDOW`` × ``SIZE`` rows in the index's order over every
-match (not the reader's): the rows that rank strictly better than the window's last rank are
-complete (rank_window.split_window), and so is any first part of them in key order; the list
-is the first ``SIZE``. If fewer than ``LEAST`` are complete, rows of the last rank are added
-newest first. The cut is the last row taken. It runs under a SHARE lock on the
-entries, which waits for the transactions writing entries to finish and holds new ones off
-until the list is committed: no entry can be written between the window's snapshot and the
-triggers seeing the new term. The lock is waited for ``LOCK_TIMEOUT`` at most; if it is not
-had, nothing is built and the caller reads the window.
+**Building** (``build``): one RUM window of ``WINDOW`` × ``SIZE`` rows in the index's order
+over every match (not the reader's). The rows that rank strictly better than the window's
+last rank are complete (rank_window.split_window), and so is any first part of them in key
+order: the list is the first ``SIZE``. If fewer than ``LEAST`` are complete, rows of the last
+rank are added newest first. The cut is the last row taken. It runs under a SHARE lock on
+the entries, which waits for the transactions writing entries to finish and holds new ones
+off until the list is committed: no entry can be written between the window's snapshot and
+the triggers seeing the new term. The lock is waited for ``LOCK_TIMEOUT`` at most; if it is
+not had, nothing is built and the caller reads the window.
+
+**Trimming** (``trim``, run by ``reindex``): new entries that beat a cut make its list grow;
+a list past twice ``SIZE`` is cut back to ``SIZE`` rows by moving its cut up to the last row
+kept, under the same lock.
 
 The functions take a DB-API cursor and the names of the tables, so that bench/bench_search.py
 runs the same statements on its generated table.
