@@ -240,3 +240,53 @@ def test_reindex_cuts_back_the_lists_it_finds_grown(backend, monkeypatch):
     monkeypatch.setattr(indexing, "trim_lists", lambda: calls.append(1))
     indexing.index_everything(workers=0)
     assert calls == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_waits_for_a_writer_and_lists_what_it_wrote(postgresql_only, monkeypatch):
+    """An entry written (not yet committed) while a list is first built: its trigger ran
+    before the word had a list, and the build's window cannot see it yet. The build waits
+    for the writer's commit, then reads the window, so the entry is listed."""
+    import threading
+    import time
+
+    monkeypatch.setattr(champions, "SIZE", SIZE)
+    monkeypatch.setattr(champions, "LIST_FROM", 60)
+    monkeypatch.setattr(champions, "LOCK_TIMEOUT", "20s")
+    engine = database_backend()
+    engine.index_documents([doc(n) for n in range(150)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name "
+                       "= 'casesearch_searchentry' AND column_name NOT IN ('id', 'vector', "
+                       "'key', 'tokens', 'date')")
+        columns = [row[0] for row in cursor.fetchall()]
+    db = settings.DATABASES["default"]
+    writer = psycopg.connect(host=db["HOST"] or None, port=db["PORT"] or None,
+                             user=db["USER"], password=db["PASSWORD"] or None,
+                             dbname=connection.settings_dict["NAME"])
+    searched = []
+
+    def search():
+        try:
+            searched.append(engine.search(Query(text=WORD),
+                                          visible=SearchEntry.objects.all(), facets=()))
+        finally:
+            connection.close()
+
+    try:
+        best = writer.execute(
+            f"INSERT INTO casesearch_searchentry (key, tokens, date, {', '.join(columns)}) "
+            f"SELECT 'stage:999', repeat(%s, 6), DATE '2026-12-01', {', '.join(columns)} "
+            f"FROM casesearch_searchentry WHERE key = 'stage:0' RETURNING id",
+            [WORD + " "]).fetchone()[0]
+        reader = threading.Thread(target=search)
+        reader.start()
+        time.sleep(1.0)
+        assert reader.is_alive(), "the build did not wait for the writer"
+        writer.commit()
+        reader.join(20)
+    finally:
+        writer.close()
+    assert not reader.is_alive() and searched
+    listed = assert_list_exact(engine)
+    assert listed[0].id == best == searched[0].hits[0].entry_id
