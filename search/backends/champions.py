@@ -214,8 +214,8 @@ def build(cursor, term: str, *, tables: Tables = APP, size: int | None = None,
     if (count := listed_count(cursor, term, tables)) is not None:
         if count >= least // 2:
             return None
-        cursor.execute(f"DELETE FROM {tables.lists} WHERE term_id = %s",
-                       [term_id(cursor, term, tables)])
+        cursor.execute(f"DELETE FROM {tables.lists} WHERE term_id IN "
+                       f"(SELECT id FROM {tables.terms} WHERE term = %s)", [term])
         cursor.execute(f"DELETE FROM {tables.terms} WHERE term = %s", [term])
     asked = WINDOW * size
     cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -251,13 +251,17 @@ def trim(cursor, *, tables: Tables = APP, size: int | None = None,
     the old one, so it is in the list). Returns the number of lists cut. `size` and
     `lock_timeout` default to SIZE and LOCK_TIMEOUT."""
     size = size or SIZE
-    cursor.execute(f"SELECT term_id FROM {tables.lists} GROUP BY term_id "
-                   f"HAVING count(*) > %s", [2 * size])
-    grown = [row[0] for row in cursor.fetchall()]
-    if not grown:
+
+    def grown() -> list[int]:
+        cursor.execute(f"SELECT term_id FROM {tables.lists} GROUP BY term_id "
+                       f"HAVING count(*) > %s", [2 * size])
+        return [row[0] for row in cursor.fetchall()]
+
+    if not grown():  # without taking the lock
         return 0
     _lock(cursor, tables, lock_timeout)
-    for grown_id in grown:
+    lists = grown()  # again: deletes may have shrunk a list before the lock was had
+    for grown_id in lists:
         last = listed(cursor, grown_id, 1, size - 1, tables)[0]
         cursor.execute(f"UPDATE {tables.terms} SET cut_rank = %s::real, cut_date = %s, "
                        f"cut_entry_id = %s WHERE id = %s",
@@ -265,7 +269,7 @@ def trim(cursor, *, tables: Tables = APP, size: int | None = None,
         cursor.execute(f"DELETE FROM {tables.lists} c USING {tables.terms} t "
                        f"WHERE t.id = %s AND c.term_id = t.id AND NOT "
                        f"{_fits('c.rank', 'c.date', 'c.entry_id', 't')}", [grown_id])
-    return len(grown)
+    return len(lists)
 
 
 def trim_lists(using: str = "default") -> int:
